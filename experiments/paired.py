@@ -1,0 +1,192 @@
+"""Paired runs: the strategy against its baseline with common random numbers.
+
+Both runs use the same seed. Every random draw is tied to a purpose, a week and an agent id
+(:mod:`sim.streams`), so the two runs start from the same population, see the same inflow,
+business cycle and vacancies, and differ only where the strategy changes what happens. The
+difference of the two runs is the strategy's effect, week by week, with little noise.
+"""
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.budget import LINES
+from sim.model import Municipality
+from sim.results import CLARIFIED, RunResult
+from sim.scenario import WEEKS_PER_YEAR, Scenario
+from sim.states import STATE_NAMES, State
+
+log = logging.getLogger(__name__)
+
+
+def run_single(scenario: Scenario, seed: int | np.random.SeedSequence | None = None) -> RunResult:
+    """Run one scenario as given (its strategy included) and return the weekly result."""
+    return Municipality(scenario, seed=seed).run()
+
+
+def payback_week(cumulative: np.ndarray, start: int) -> int | None:
+    """First week from ``start`` after which the cumulative saving never falls below zero.
+
+    Returns None when the cumulative saving is negative at the end of the horizon.
+    """
+    tail = cumulative[start:]
+    if tail.size == 0 or tail[-1] < 0:
+        return None
+    negative = np.flatnonzero(tail < 0)
+    return start + (int(negative[-1]) + 1 if negative.size else 0)
+
+
+@dataclass
+class PairedResult:
+    """A strategy run and its baseline, and the strategy's effect.
+
+    Attributes:
+        baseline: The run with no lever moved.
+        strategy: The run with the scenario's strategy.
+    """
+
+    baseline: RunResult
+    strategy: RunResult
+
+    @property
+    def scenario(self) -> Scenario:
+        """The strategy scenario."""
+        return self.strategy.scenario
+
+    @property
+    def start_week(self) -> int:
+        """Week the investment starts."""
+        return self.scenario.week_of_year(self.scenario.strategy.start_year)
+
+    @property
+    def effect(self) -> pd.DataFrame:
+        """Strategy minus baseline, week by week, for every numeric column."""
+        keys = ["week", "year", "week_of_year"]
+        values = self.strategy.weekly.drop(columns=keys) - self.baseline.weekly.drop(columns=keys)
+        return pd.concat([self.strategy.weekly[keys], values], axis=1)
+
+    @property
+    def net_saving(self) -> np.ndarray:
+        """Municipality's weekly saving: baseline net cost minus strategy net cost (DKK)."""
+        return (self.baseline.weekly["dkk_municipal_net"] - self.strategy.weekly["dkk_municipal_net"]).to_numpy()
+
+    @property
+    def cumulative_net_saving(self) -> np.ndarray:
+        """Running sum of :attr:`net_saving` (DKK)."""
+        return np.cumsum(self.net_saving)
+
+    def discount_factors(self) -> np.ndarray:
+        """Weekly discount factors, 1 at the investment start (annual rate from the scenario)."""
+        weeks = np.arange(self.scenario.n_weeks) - self.start_week
+        return (1 + self.scenario.discount_rate) ** (-weeks / WEEKS_PER_YEAR)
+
+    @property
+    def payback_week(self) -> int | None:
+        """Week index from which the investment has paid for itself, or None."""
+        return payback_week(self.cumulative_net_saving, self.start_week)
+
+    @property
+    def npv_dkk(self) -> float:
+        """Net present value of the weekly savings, discounted to the investment start."""
+        return float(np.dot(self.net_saving, self.discount_factors()))
+
+    @property
+    def investment_dkk(self) -> float:
+        """Undiscounted spending on the strategy's own lines (extra staff and lever costs)."""
+        return float((self.strategy.weekly["dkk_investment"] - self.baseline.weekly["dkk_investment"]).sum())
+
+    @property
+    def roi(self) -> float | None:
+        """Return on investment: NPV per discounted krone of investment spending."""
+        spend = self.strategy.weekly["dkk_investment"] - self.baseline.weekly["dkk_investment"]
+        pv = float(np.dot(spend, self.discount_factors()))
+        return None if pv <= 0 else self.npv_dkk / pv
+
+    def week_label(self, week: int | None) -> str | None:
+        """Calendar label of a week index, e.g. ``2017-W23``."""
+        if week is None:
+            return None
+        return f"{self.scenario.start_year + week // WEEKS_PER_YEAR}-W{week % WEEKS_PER_YEAR + 1:02d}"
+
+    def key_weeks(self) -> dict[str, int]:
+        """Week indices of the dates the summary reports stocks at."""
+        last = self.scenario.n_weeks - 1
+        s = self.start_week
+        marks = {"start": 0, "investment_start": s, "one_year_in": s + 52, "two_years_in": s + 104,
+                 "end": last}
+        return {k: min(v, last) for k, v in marks.items()}
+
+    def summary(self) -> dict[str, Any]:
+        """Machine-readable summary (the content of ``summary.json``)."""
+        sc, b, s = self.scenario, self.baseline.weekly, self.strategy.weekly
+        period = (self.start_week, sc.week_of_year(sc.strategy.end_year + 1))
+        stocks = {
+            label: {run: {name: int(df.at[w, f"stock_{name}"]) for name in STATE_NAMES}
+                    for run, df in (("baseline", b), ("strategy", s))}
+            for label, w in self.key_weeks().items()
+        }
+        return {
+            "scenario": sc.name,
+            "seed": sc.seed,
+            "strategy": sc.strategy.name,
+            "horizon": {"start_year": sc.start_year, "end_year": sc.end_year, "weeks": sc.n_weeks},
+            "investment_period": {"start_year": sc.strategy.start_year, "end_year": sc.strategy.end_year},
+            "cycle": sc.cycle.scenario,
+            "discount_rate": sc.discount_rate,
+            "payback_week": self.payback_week,
+            "payback_date": self.week_label(self.payback_week),
+            "npv_dkk": self.npv_dkk,
+            "roi": self.roi,
+            "investment_dkk": self.investment_dkk,
+            "investment_budget_dkk": sc.strategy.budget_dkk,
+            "cumulative_net_saving_dkk": float(self.cumulative_net_saving[-1]),
+            "stocks": stocks,
+            "activity_ready_exits_in_period": {
+                "baseline": exits_by_destination(self.baseline, *period),
+                "strategy": exits_by_destination(self.strategy, *period),
+            },
+            "relapses": {"baseline": int(b["relapses"].sum()), "strategy": int(s["relapses"].sum())},
+            "mean_contacts_per_citizen_week_in_period": {
+                "baseline": float(b["contacts_per_citizen"].iloc[slice(*period)].mean()),
+                "strategy": float(s["contacts_per_citizen"].iloc[slice(*period)].mean()),
+            },
+            "mean_caseload_activity_ready_in_period": {
+                "baseline": float(b["caseload_activity_ready"].iloc[slice(*period)].mean()),
+                "strategy": float(s["caseload_activity_ready"].iloc[slice(*period)].mean()),
+            },
+            "mean_weeks_on_benefit_end": {"baseline": float(b["mean_weeks_on_benefit"].iloc[-1]),
+                                          "strategy": float(s["mean_weeks_on_benefit"].iloc[-1])},
+            "budget_totals_dkk": {
+                run: {line: float(df[f"dkk_{line}"].sum()) for line in
+                      (*LINES, "municipal_net", "state", "investment")}
+                for run, df in (("baseline", b), ("strategy", s))
+            },
+            "weekly_activity_ready": {"baseline": b["stock_activity_ready"].astype(int).tolist(),
+                                      "strategy": s["stock_activity_ready"].astype(int).tolist()},
+        }
+
+
+def exits_by_destination(run: RunResult, start: int, end: int) -> dict[str, Any]:
+    """Exits from activity-ready in weeks [start, end) by destination, with shares."""
+    out = run.flows[start:end, State.ACTIVITY_READY].sum(axis=0)
+    out[State.ACTIVITY_READY] = 0
+    total = int(out.sum())
+    counts = {name: int(out[i]) for i, name in enumerate(STATE_NAMES) if i != State.ACTIVITY_READY}
+    clarified = int(sum(out[s] for s in CLARIFIED))
+    return {
+        "total": total,
+        "by_destination": counts,
+        "share_self_supporting": out[State.SELF_SUPPORTING] / total if total else None,
+        "share_clarified": clarified / total if total else None,
+    }
+
+
+def run_paired(scenario: Scenario, seed: int | np.random.SeedSequence | None = None) -> PairedResult:
+    """Run the scenario's strategy and its baseline with common random numbers."""
+    log.info("paired run %s (seed %s)", scenario.name, scenario.seed if seed is None else seed)
+    baseline = run_single(scenario.baseline(), seed)
+    strategy = run_single(scenario, seed)
+    return PairedResult(baseline=baseline, strategy=strategy)

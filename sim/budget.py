@@ -1,0 +1,85 @@
+"""Budget by named line: benefits, the state refund, staff, programmes and tax.
+
+Amounts are DKK per week. Positive lines are spending, ``tax_income`` is revenue. The
+municipality's net cost is the sum of its lines with the refund and the tax taken off; the
+refund is what the state pays (as Socialstyrelsen's SØM model splits the two).
+"""
+
+import numpy as np
+
+from sim.parameters import Budget
+from sim.states import BENEFIT_STATES, N_STATES, State
+
+WEEKS_PER_MONTH = 52 / 12
+
+BENEFIT_LINES = tuple(f"benefit_{s.name.lower()}" for s in BENEFIT_STATES)
+COST_LINES = (
+    "staff_base",
+    "staff_extra",
+    "enterprise_consultants",
+    "programme_course",
+    "programme_internship",
+    "screening",
+    "team_assessment",
+    "integrated_casework",
+    "followup",
+    "supplier_monitoring",
+)
+#: Lines that exist only because of a strategy: the investment.
+INVESTMENT_LINES = (
+    "staff_extra",
+    "enterprise_consultants",
+    "screening",
+    "team_assessment",
+    "integrated_casework",
+    "followup",
+    "supplier_monitoring",
+)
+LINES = BENEFIT_LINES + ("refund",) + COST_LINES + ("tax_income",)
+LINE_INDEX = {name: i for i, name in enumerate(LINES)}
+
+
+def refund_share(weeks: np.ndarray, p: Budget) -> np.ndarray:
+    """State refund share for a benefit week that is the ``weeks``-th counted week (1-based).
+
+    2016 schedule (refusionstrappen): 80 % in weeks 1-4, 40 % in 5-26, 30 % in 27-52, 20 % from 53.
+    """
+    band = np.searchsorted(np.asarray(p.refund_band_first_weeks), weeks, side="right") - 1
+    return np.asarray(p.refund_rates)[np.clip(band, 0, len(p.refund_rates) - 1)]
+
+
+def weekly_rates(p: Budget, year: int) -> np.ndarray:
+    """Gross benefit per person-week by state code for ``year`` (0 for non-benefit states).
+
+    Cash-benefit rates follow the yearly table (nearest year outside it); the other rates are
+    2015/2016 levels scaled by the same yearly index.
+    """
+    years = np.asarray(p.rate_years)
+    k = int(np.clip(np.searchsorted(years, year, side="right") - 1, 0, len(years) - 1))
+    with_children = np.asarray(p.cash_benefit_children_monthly)
+    without = np.asarray(p.cash_benefit_no_children_monthly)
+    cash = p.share_with_children * with_children[k] + (1 - p.share_with_children) * without[k]
+    index = cash / (p.share_with_children * with_children[0] + (1 - p.share_with_children) * without[0])
+    education = float(np.dot(p.education_benefit_monthly, p.education_benefit_shares)) * index
+    pension = (p.pension_share_single * p.pension_single_monthly
+               + (1 - p.pension_share_single) * p.pension_other_monthly) * index
+    rates = np.zeros(N_STATES)
+    rates[State.JOB_READY] = cash / WEEKS_PER_MONTH
+    rates[State.ACTIVITY_READY] = cash / WEEKS_PER_MONTH
+    rates[State.EDUCATION_READY] = education / WEEKS_PER_MONTH
+    rates[State.SICKNESS] = p.sickness_benefit_weekly * p.sickness_municipal_share * index
+    rates[State.RESOURCE_COURSE] = cash / WEEKS_PER_MONTH  # ressourceforløbsydelse = cash level
+    rates[State.FLEX_JOB] = p.flex_subsidy_monthly * index / WEEKS_PER_MONTH
+    rates[State.DISABILITY_PENSION] = pension / WEEKS_PER_MONTH
+    return rates
+
+
+def municipal_net(lines: np.ndarray) -> np.ndarray:
+    """Municipality's net cost from a (..., n_lines) array of lines."""
+    spending = lines[..., [LINE_INDEX[n] for n in BENEFIT_LINES + COST_LINES]].sum(axis=-1)
+    return spending - lines[..., LINE_INDEX["refund"]] - lines[..., LINE_INDEX["tax_income"]]
+
+
+def investment_cost(lines: np.ndarray) -> np.ndarray:
+    """Spending on the strategy's own lines (extra staff and lever costs)."""
+    return lines[..., [LINE_INDEX[n] for n in INVESTMENT_LINES]].sum(axis=-1)

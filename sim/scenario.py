@@ -1,0 +1,163 @@
+"""Scenarios: everything a run needs, validated before any model exists.
+
+A scenario is a TOML file or the equivalent :class:`Scenario` object. Every section is optional
+and falls back to the defaults in :mod:`sim.parameters`.
+"""
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, ClassVar
+
+from sim.errors import FieldValueError, ScenarioFileError
+from sim.fields import build_section, param
+from sim.parameters import (
+    Behaviour,
+    Budget,
+    Cycle,
+    Effects,
+    Inflow,
+    Market,
+    Population,
+    Section,
+    Staff,
+    Strategy,
+)
+from sim.states import TEAM_NAMES
+
+CYCLE_SCENARIOS = ("historical", "boom", "recession", "flat", "stochastic")
+WEEKS_PER_YEAR = 52
+DEFAULT_SCENARIO = "aabenraa_2016"
+
+
+@dataclass(frozen=True)
+class Scenario(Section):
+    """A municipality, its staff, employers, business cycle, strategy, horizon and seed."""
+
+    _section: ClassVar[str] = ""
+
+    name: str = param("scenario", source="-", doc="used for the output folder")
+    seed: int = param(20160101, "nonneg", source="-", doc="root of every random stream")
+    start_year: int = param(2015, "year", source="issue 2: horizon 2015-2022")
+    end_year: int = param(2022, "year", source="issue 2", doc="last simulated year, inclusive")
+    discount_rate: float = param(0.035, "nonneg", unit="per year",
+                                 source="Finansministeriet: samfundsøkonomisk diskonteringsrente 3.5 %")
+    population: Population = field(default_factory=Population)
+    inflow: Inflow = field(default_factory=Inflow)
+    staff: Staff = field(default_factory=Staff)
+    market: Market = field(default_factory=Market)
+    behaviour: Behaviour = field(default_factory=Behaviour)
+    effects: Effects = field(default_factory=Effects)
+    strategy: Strategy = field(default_factory=Strategy)
+    budget: Budget = field(default_factory=Budget)
+    cycle: Cycle = field(default_factory=Cycle)
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        _check_consistency(self)
+
+    @property
+    def n_weeks(self) -> int:
+        """Number of simulated weeks (52-week years)."""
+        return (self.end_year - self.start_year + 1) * WEEKS_PER_YEAR
+
+    def week_of_year(self, year: int) -> int:
+        """Index of the first week of ``year`` in the run."""
+        return (year - self.start_year) * WEEKS_PER_YEAR
+
+    def baseline(self) -> "Scenario":
+        """The same scenario with no strategy lever moved."""
+        return dataclasses.replace(self, strategy=Strategy(name="baseline"))
+
+    def replace(self, **changes: Any) -> "Scenario":
+        """Copy with top-level fields or whole sections replaced (validated again)."""
+        return dataclasses.replace(self, **changes)
+
+
+def _check_consistency(s: Scenario) -> None:
+    """Rules that involve more than one field."""
+    if s.end_year < s.start_year:
+        raise FieldValueError("end_year", f"horizon ends ({s.end_year}) before it starts ({s.start_year})")
+    st = s.strategy
+    if st.end_year < st.start_year:
+        raise FieldValueError("strategy.end_year",
+                              f"strategy ends ({st.end_year}) before it starts ({st.start_year})")
+    if st.team not in TEAM_NAMES:
+        raise FieldValueError("strategy.team", f"must be one of {', '.join(TEAM_NAMES)}, got {st.team!r}")
+    if s.cycle.scenario not in CYCLE_SCENARIOS:
+        raise FieldValueError("cycle.scenario",
+                              f"must be one of {', '.join(CYCLE_SCENARIOS)}, got {s.cycle.scenario!r}")
+    if s.cycle.min_unemployment >= s.cycle.max_unemployment:
+        raise FieldValueError("cycle.max_unemployment", "must be above cycle.min_unemployment")
+    b = s.budget
+    _check_length("budget.cash_benefit_children_monthly", b.cash_benefit_children_monthly, len(b.rate_years))
+    _check_length("budget.cash_benefit_no_children_monthly", b.cash_benefit_no_children_monthly,
+                  len(b.rate_years))
+    _check_length("budget.education_benefit_shares", b.education_benefit_shares,
+                  len(b.education_benefit_monthly))
+    _check_length("budget.refund_rates", b.refund_rates, len(b.refund_band_first_weeks))
+    _check_increasing("budget.rate_years", b.rate_years)
+    _check_increasing("budget.refund_band_first_weeks", b.refund_band_first_weeks)
+    if b.refund_band_first_weeks[0] != 1:
+        raise FieldValueError("budget.refund_band_first_weeks", "the first band must start at week 1")
+    if abs(sum(b.education_benefit_shares) - 1) > 1e-9:
+        raise FieldValueError("budget.education_benefit_shares", "must add up to 1")
+    _check_length("behaviour.capacity_weights", s.behaviour.capacity_weights, 3)
+    if abs(sum(s.behaviour.capacity_weights) - 1) > 1e-9:
+        raise FieldValueError("behaviour.capacity_weights", "must add up to 1")
+    _check_length("behaviour.job_search_factor", s.behaviour.job_search_factor, 5)
+    if s.behaviour.activity_ready_capacity > s.behaviour.job_ready_capacity:
+        raise FieldValueError("behaviour.activity_ready_capacity",
+                              "must not exceed behaviour.job_ready_capacity")
+
+
+def _check_length(path: str, values: tuple, n: int) -> None:
+    if len(values) != n:
+        raise FieldValueError(path, f"must have {n} values, got {len(values)}")
+
+
+def _check_increasing(path: str, values: tuple) -> None:
+    if any(b <= a for a, b in zip(values, values[1:], strict=False)):
+        raise FieldValueError(path, "must be strictly increasing")
+
+
+def scenario_from_dict(data: dict[str, Any]) -> Scenario:
+    """Build and validate a scenario from a (TOML-shaped) mapping.
+
+    Raises:
+        ScenarioError: The first problem found, naming the field.
+    """
+    return build_section(Scenario, data, "")
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario TOML file.
+
+    Raises:
+        ScenarioFileError: Missing or unreadable file, or invalid TOML.
+        ScenarioError: Any invalid field.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioFileError("", f"scenario file not found: {path}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioFileError("", f"cannot read scenario file {path}: {exc}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioFileError("", f"{path} is not valid TOML: {exc}") from None
+    return scenario_from_dict(data)
+
+
+def builtin_scenario_path(name: str = DEFAULT_SCENARIO) -> Path:
+    """Path of a scenario shipped with the package."""
+    return Path(str(resources.files("sim.scenarios").joinpath(f"{name}.toml")))
+
+
+def default_scenario() -> Scenario:
+    """The built-in default: Aabenraa 2016 with the KIK investment."""
+    return load_scenario(builtin_scenario_path())
