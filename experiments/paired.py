@@ -71,7 +71,9 @@ class PairedResult:
     @property
     def net_saving(self) -> np.ndarray:
         """Municipality's weekly saving: baseline net cost minus strategy net cost (DKK)."""
-        return (self.baseline.weekly["dkk_municipal_net"] - self.strategy.weekly["dkk_municipal_net"]).to_numpy()
+        return (
+            self.baseline.weekly["dkk_municipal_net"] - self.strategy.weekly["dkk_municipal_net"]
+        ).to_numpy()
 
     @property
     def cumulative_net_saving(self) -> np.ndarray:
@@ -115,8 +117,13 @@ class PairedResult:
         """Week indices of the dates the summary reports stocks at."""
         last = self.scenario.n_weeks - 1
         s = self.start_week
-        marks = {"start": 0, "investment_start": s, "one_year_in": s + 52, "two_years_in": s + 104,
-                 "end": last}
+        marks = {
+            "start": 0,
+            "investment_start": s,
+            "one_year_in": s + 52,
+            "two_years_in": s + 104,
+            "end": last,
+        }
         return {k: min(v, last) for k, v in marks.items()}
 
     def summary(self) -> dict[str, Any]:
@@ -124,8 +131,10 @@ class PairedResult:
         sc, b, s = self.scenario, self.baseline.weekly, self.strategy.weekly
         period = (self.start_week, sc.week_of_year(sc.strategy.end_year + 1))
         stocks = {
-            label: {run: {name: int(df.at[w, f"stock_{name}"]) for name in STATE_NAMES}
-                    for run, df in (("baseline", b), ("strategy", s))}
+            label: {
+                run: {name: int(df.at[w, f"stock_{name}"]) for name in STATE_NAMES}
+                for run, df in (("baseline", b), ("strategy", s))
+            }
             for label, w in self.key_weeks().items()
         }
         return {
@@ -157,15 +166,21 @@ class PairedResult:
                 "baseline": float(b["caseload_activity_ready"].iloc[slice(*period)].mean()),
                 "strategy": float(s["caseload_activity_ready"].iloc[slice(*period)].mean()),
             },
-            "mean_weeks_on_benefit_end": {"baseline": float(b["mean_weeks_on_benefit"].iloc[-1]),
-                                          "strategy": float(s["mean_weeks_on_benefit"].iloc[-1])},
+            "mean_weeks_on_benefit_end": {
+                "baseline": float(b["mean_weeks_on_benefit"].iloc[-1]),
+                "strategy": float(s["mean_weeks_on_benefit"].iloc[-1]),
+            },
             "budget_totals_dkk": {
-                run: {line: float(df[f"dkk_{line}"].sum()) for line in
-                      (*LINES, "municipal_net", "state", "investment")}
+                run: {
+                    line: float(df[f"dkk_{line}"].sum())
+                    for line in (*LINES, "municipal_net", "state", "investment")
+                }
                 for run, df in (("baseline", b), ("strategy", s))
             },
-            "weekly_activity_ready": {"baseline": b["stock_activity_ready"].astype(int).tolist(),
-                                      "strategy": s["stock_activity_ready"].astype(int).tolist()},
+            "weekly_activity_ready": {
+                "baseline": b["stock_activity_ready"].astype(int).tolist(),
+                "strategy": s["stock_activity_ready"].astype(int).tolist(),
+            },
         }
 
 

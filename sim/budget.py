@@ -61,8 +61,10 @@ def weekly_rates(p: Budget, year: int) -> np.ndarray:
     cash = p.share_with_children * with_children[k] + (1 - p.share_with_children) * without[k]
     index = cash / (p.share_with_children * with_children[0] + (1 - p.share_with_children) * without[0])
     education = float(np.dot(p.education_benefit_monthly, p.education_benefit_shares)) * index
-    pension = (p.pension_share_single * p.pension_single_monthly
-               + (1 - p.pension_share_single) * p.pension_other_monthly) * index
+    pension = (
+        p.pension_share_single * p.pension_single_monthly
+        + (1 - p.pension_share_single) * p.pension_other_monthly
+    ) * index
     rates = np.zeros(N_STATES)
     rates[State.JOB_READY] = cash / WEEKS_PER_MONTH
     rates[State.ACTIVITY_READY] = cash / WEEKS_PER_MONTH

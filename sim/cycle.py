@@ -7,8 +7,19 @@ from sim.scenario import WEEKS_PER_YEAR
 
 #: Danish unemployment rate, Labour Force Survey (AKU), per cent. Source: shared/CASES.md.
 HISTORICAL_UNEMPLOYMENT: dict[int, float] = {
-    2010: 7.75, 2011: 7.77, 2012: 7.80, 2013: 7.38, 2014: 6.93, 2015: 6.28, 2016: 5.99,
-    2017: 5.83, 2018: 5.13, 2019: 5.02, 2020: 5.64, 2021: 5.07, 2022: 4.43,
+    2010: 7.75,
+    2011: 7.77,
+    2012: 7.80,
+    2013: 7.38,
+    2014: 6.93,
+    2015: 6.28,
+    2016: 5.99,
+    2017: 5.83,
+    2018: 5.13,
+    2019: 5.02,
+    2020: 5.64,
+    2021: 5.07,
+    2022: 4.43,
 }
 
 
@@ -36,8 +47,9 @@ def stochastic_path(start_year: int, n_weeks: int, p: Cycle, rng: np.random.Gene
     The path starts at the historical value of the start year. Regimes last a geometric number
     of weeks with the given means; in each the rate drifts and gets Gaussian noise, bounded.
     """
-    switch_out = np.array([1 / (p.expansion_mean_years * WEEKS_PER_YEAR),
-                           1 / (p.recession_mean_years * WEEKS_PER_YEAR)])
+    switch_out = np.array(
+        [1 / (p.expansion_mean_years * WEEKS_PER_YEAR), 1 / (p.recession_mean_years * WEEKS_PER_YEAR)]
+    )
     drift = np.array([p.expansion_drift, p.recession_drift]) / WEEKS_PER_YEAR
     u_switch = rng.random(n_weeks)
     noise = rng.normal(0.0, p.noise_sd, n_weeks)
@@ -63,8 +75,9 @@ class BusinessCycle:
         rng: Generator for the stochastic scenario (the ``cycle`` stream).
     """
 
-    def __init__(self, params: Cycle, market: Market, start_year: int, n_weeks: int,
-                 rng: np.random.Generator) -> None:
+    def __init__(
+        self, params: Cycle, market: Market, start_year: int, n_weeks: int, rng: np.random.Generator
+    ) -> None:
         kind = params.scenario
         if kind == "historical":
             path = historical_path(start_year, n_weeks)

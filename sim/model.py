@@ -13,7 +13,6 @@ import numpy as np
 
 from agents.caseworkers import VACANT, CaseworkerArrays, allocate_meetings, assign_cases
 from agents.citizens import (
-    NEVER,
     PROFILES,
     PROGRAMME_COURSE,
     PROGRAMME_INTERNSHIP,
@@ -64,8 +63,11 @@ class Municipality(mesa.Model):
     """
 
     def __init__(self, scenario: Scenario, seed: int | np.random.SeedSequence | None = None) -> None:
-        root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(
-            scenario.seed if seed is None else seed)
+        root = (
+            seed
+            if isinstance(seed, np.random.SeedSequence)
+            else np.random.SeedSequence(scenario.seed if seed is None else seed)
+        )
         mesa_seq, stream_seq = root.spawn(2)
         super().__init__(rng=np.random.default_rng(mesa_seq))
         self.params = scenario
@@ -74,15 +76,23 @@ class Municipality(mesa.Model):
         self.n_weeks = scenario.n_weeks
         st = scenario.strategy
         self._period = (scenario.week_of_year(st.start_year), scenario.week_of_year(st.end_year + 1))
-        self.cycle = BusinessCycle(scenario.cycle, scenario.market, scenario.start_year,
-                                   self.n_weeks, self.streams.generator("cycle"))
+        self.cycle = BusinessCycle(
+            scenario.cycle,
+            scenario.market,
+            scenario.start_year,
+            self.n_weeks,
+            self.streams.generator("cycle"),
+        )
         self.employers = EmployerArrays(scenario.market, self.streams.generator("employer_setup"))
         self.employer_agents = [Employer(self, i) for i in range(self.employers.n)]
 
         pop = scenario.population
         initial = {s: getattr(pop, s.name.lower()) for s in PROFILES}
-        expected_inflow = sum(getattr(scenario.inflow, s.name.lower(), 0.0) for s in State
-                              if hasattr(scenario.inflow, s.name.lower()))
+        expected_inflow = sum(
+            getattr(scenario.inflow, s.name.lower(), 0.0)
+            for s in State
+            if hasattr(scenario.inflow, s.name.lower())
+        )
         capacity = int(sum(initial.values()) + 1.5 * expected_inflow * self.n_weeks) + 64
         self.citizens = CitizenArrays(capacity, self.n_weeks)
         self.citizen_agents: list[Citizen] = []
@@ -97,8 +107,13 @@ class Municipality(mesa.Model):
         self._rates_by_year = {}
         self._decay = self._relapse_decay_table()
         self._records = _Records(self.n_weeks)
-        log.debug("municipality %s: %d citizens, %d caseworker slots, %d employers",
-                  scenario.name, self.citizens.n, self.caseworkers.n, self.employers.n)
+        log.debug(
+            "municipality %s: %d citizens, %d caseworker slots, %d employers",
+            scenario.name,
+            self.citizens.n,
+            self.caseworkers.n,
+            self.employers.n,
+        )
 
     # ------------------------------------------------------------------ set-up helpers
     def _extra_slots(self) -> int:
@@ -113,24 +128,35 @@ class Municipality(mesa.Model):
 
     def _base_team_sizes(self) -> np.ndarray:
         s = self.params.staff
-        return np.array([Team.ACTIVITY_READY] * s.caseworkers_activity_ready
-                        + [Team.JOB_READY] * s.caseworkers_job_ready
-                        + [Team.SICKNESS] * s.caseworkers_sickness)
+        return np.array(
+            [Team.ACTIVITY_READY] * s.caseworkers_activity_ready
+            + [Team.JOB_READY] * s.caseworkers_job_ready
+            + [Team.SICKNESS] * s.caseworkers_sickness
+        )
 
     def _relapse_decay_table(self) -> np.ndarray:
         b = self.params.behaviour
         k = np.arange(self.n_weeks + 1)
         return b.relapse_floor + (1 - b.relapse_floor) * np.exp(-k / b.relapse_decay_weeks)
 
-    def _add_citizens(self, state: State, count: int, rng: np.random.Generator, *,
-                      initial: bool) -> np.ndarray:
+    def _add_citizens(
+        self, state: State, count: int, rng: np.random.Generator, *, initial: bool
+    ) -> np.ndarray:
         ids = self.citizens.add(count)
         if count:
             b = self.params.behaviour
             spell = b.sickness_limit_weeks if state == State.SICKNESS else WEEKS_PER_YEAR
-            draw_attributes(self.citizens, ids, state, self.week, rng, initial=initial,
-                            pension_age=b.pension_age, move_away_weekly=b.move_away_weekly,
-                            max_spell_weeks=spell)
+            draw_attributes(
+                self.citizens,
+                ids,
+                state,
+                self.week,
+                rng,
+                initial=initial,
+                pension_age=b.pension_age,
+                move_away_weekly=b.move_away_weekly,
+                max_spell_weeks=spell,
+            )
             self.citizen_agents.extend(Citizen(self, int(i)) for i in ids)
         return ids
 
@@ -174,7 +200,6 @@ class Municipality(mesa.Model):
             return
         w = self.week
         on = self.strategy_active(w)
-        sc = self.params
         rec = self._records
         self._staffing(w, on)
         newcomers = self._inflow(w, on)
@@ -204,8 +229,10 @@ class Municipality(mesa.Model):
         self._commit(old, w, on)
         self._budget(w, on, rec, newcomers)
         rec.stocks[w] = np.bincount(self._new, minlength=N_STATES)
-        rec.flows[w] = np.bincount(old[self._moved].astype(np.int64) * N_STATES + self._new[self._moved],
-                                   minlength=N_STATES * N_STATES).reshape(N_STATES, N_STATES)
+        rec.flows[w] = np.bincount(
+            old[self._moved].astype(np.int64) * N_STATES + self._new[self._moved],
+            minlength=N_STATES * N_STATES,
+        ).reshape(N_STATES, N_STATES)
         rec.unemployment[w] = self.cycle.unemployment[w]
         c.history[w + 1, :n] = self._new
         self.week += 1
@@ -251,8 +278,9 @@ class Municipality(mesa.Model):
         new_ids = []
         for state in (State.JOB_READY, State.ACTIVITY_READY, State.EDUCATION_READY, State.SICKNESS):
             count = int(rng.poisson(getattr(sc.inflow, state.name.lower()) * scale))
-            new_ids.append(self._add_citizens(state, count, self.streams.generator("population"),
-                                              initial=False))
+            new_ids.append(
+                self._add_citizens(state, count, self.streams.generator("population"), initial=False)
+            )
         ids = np.concatenate(new_ids)
         self._update_capacity(ids)
         c = self.citizens
@@ -292,8 +320,9 @@ class Municipality(mesa.Model):
         assessing = (c.state[case] == State.ACTIVITY_READY) & (c.capacity[case] < b.clarify_capacity)
         minutes = np.where(assessing, s.assessment_meeting_minutes, s.meeting_minutes)
         pick = np.flatnonzero(eligible)
-        met_mask = allocate_meetings(slot[pick], since[pick], since[pick] >= interval[pick],
-                                     minutes[pick], cw.minutes_per_week)
+        met_mask = allocate_meetings(
+            slot[pick], since[pick], since[pick] >= interval[pick], minutes[pick], cw.minutes_per_week
+        )
         met = case[pick[met_mask]]
         cw.meetings[:] = np.bincount(c.caseworker[met], minlength=cw.n)
         rec.meetings[w] = met.size
@@ -307,32 +336,40 @@ class Municipality(mesa.Model):
     def _effort(self, ids: np.ndarray, w: int) -> np.ndarray:
         c, b = self.citizens, self.params.behaviour
         age = np.minimum(w - c.effort_week[ids], 520)
-        return b.effort_floor + (c.effort[ids] - b.effort_floor) * b.effort_retention ** age
+        return b.effort_floor + (c.effort[ids] - b.effort_floor) * b.effort_retention**age
 
     def _exit_to_job(self, ids: np.ndarray, firms: np.ndarray) -> None:
         keep = ~self._moved[ids]
         moved_ids = self._move(ids[keep], State.SELF_SUPPORTING)
         c, bud = self.citizens, self.params.budget
         c.employer[moved_ids] = firms[keep]
-        c.earnings[moved_ids] = bud.annual_earnings_dkk / WEEKS_PER_YEAR * np.maximum(
-            c.capacity[moved_ids], bud.part_time_floor)
+        c.earnings[moved_ids] = (
+            bud.annual_earnings_dkk / WEEKS_PER_YEAR * np.maximum(c.capacity[moved_ids], bud.part_time_floor)
+        )
         np.add.at(self.employers.hires, firms[keep], 1)
 
-    def _job_finding(self, case: np.ndarray, old: np.ndarray, w: int, on: bool, demand: float,
-                     rec: "_Records") -> None:
+    def _job_finding(
+        self, case: np.ndarray, old: np.ndarray, w: int, on: bool, demand: float, rec: "_Records"
+    ) -> None:
         sc, c = self.params, self.citizens
         b, m, eff = sc.behaviour, sc.market, sc.effects
         factor = np.asarray(b.job_search_factor)[old[case]]
         seek = case[factor > 0]
         factor = factor[factor > 0]
-        vacancies = self.employers.draw_vacancies(demand, m.hire_rate_weekly,
-                                                  self.streams.generator("employer_demand"))
+        vacancies = self.employers.draw_vacancies(
+            demand, m.hire_rate_weekly, self.streams.generator("employer_demand")
+        )
         total_v = float(vacancies.sum())
         enterprise = on and sc.strategy.enterprise_oriented
         willingness = eff.enterprise_willingness if enterprise else 1.0
         intern = c.programme[seek] == PROGRAMME_INTERNSHIP
-        strength = (factor * self._effort(seek, w) * c.capacity[seek] ** m.capacity_exponent
-                    * willingness * np.where(intern, b.internship_hire_multiplier, 1.0))
+        strength = (
+            factor
+            * self._effort(seek, w)
+            * c.capacity[seek] ** m.capacity_exponent
+            * willingness
+            * np.where(intern, b.internship_hire_multiplier, 1.0)
+        )
         ordinary = self.cycle.unemployment[w] / 100 * sc.population.labour_force * m.ordinary_unemployed_share
         p = -np.expm1(-total_v * strength / (ordinary + strength.sum()))
         hired = self.streams.uniform("job_finding", w, seek) < p
@@ -359,8 +396,9 @@ class Municipality(mesa.Model):
         p = b.sickness_recovery_weekly * (1 - c.health[sick]) / (1 - SICKNESS_REFERENCE_HEALTH)
         recovered = sick[self.streams.uniform("sickness", w, sick) < p]
         to_job = self.streams.uniform("sickness", w, recovered, draw=1) < b.sickness_employed_share
-        firms = self.employers.pick(self.employers.size,
-                                    self.streams.uniform("employer_choice", w, recovered[to_job], draw=1))
+        firms = self.employers.pick(
+            self.employers.size, self.streams.uniform("employer_choice", w, recovered[to_job], draw=1)
+        )
         self._exit_to_job(recovered[to_job], firms)
         self._move(recovered[~to_job], State.JOB_READY)
         long = sick[(w - c.spell_start[sick]) >= b.sickness_limit_weeks]
@@ -411,8 +449,9 @@ class Municipality(mesa.Model):
         p = b.education_start_weekly * np.where(np.isin(er, met), b.education_meeting_multiplier, 1.0)
         self._move(er[self.streams.uniform("education", w, er) < p], State.EDUCATION)
         aged = er[(w - c.birth_week[er]) / 52 >= b.education_ready_max_age]
-        dest = np.where(c.capacity[aged] >= b.activity_ready_capacity, State.JOB_READY,
-                        State.ACTIVITY_READY).astype(np.int8)
+        dest = np.where(
+            c.capacity[aged] >= b.activity_ready_capacity, State.JOB_READY, State.ACTIVITY_READY
+        ).astype(np.int8)
         self._move(aged, dest)
 
     def _other_self_support(self, case: np.ndarray, old: np.ndarray, w: int) -> None:
@@ -485,8 +524,9 @@ class Municipality(mesa.Model):
         c.programme_end[to_course] = w + b.course_weeks
         c.programme[to_intern] = PROGRAMME_INTERNSHIP
         c.programme_end[to_intern] = w + b.internship_weeks
-        firms = self.employers.pick(self.employers.size,
-                                    self.streams.uniform("employer_choice", w, to_intern, draw=2))
+        firms = self.employers.pick(
+            self.employers.size, self.streams.uniform("employer_choice", w, to_intern, draw=2)
+        )
         c.employer[to_intern] = firms
         np.add.at(self.employers.internships, firms, 1)
 
@@ -571,8 +611,15 @@ class Municipality(mesa.Model):
         rates = self._rates_by_year[year]
         lines = rec.lines[w]
         counts = np.bincount(self._new, minlength=N_STATES)
-        for state in (State.JOB_READY, State.ACTIVITY_READY, State.EDUCATION_READY, State.SICKNESS,
-                      State.RESOURCE_COURSE, State.FLEX_JOB, State.DISABILITY_PENSION):
+        for state in (
+            State.JOB_READY,
+            State.ACTIVITY_READY,
+            State.EDUCATION_READY,
+            State.SICKNESS,
+            State.RESOURCE_COURSE,
+            State.FLEX_JOB,
+            State.DISABILITY_PENSION,
+        ):
             lines[LINE_INDEX[f"benefit_{state.name.lower()}"]] = counts[state] * rates[state]
         on_benefit = np.flatnonzero(IS_BENEFIT[self._new])
         paid = rates[self._new[on_benefit]]

@@ -29,19 +29,30 @@ class Population(Section):
 
     _section: ClassVar[str] = "population"
 
-    job_ready: int = param(350, "nonneg", unit="persons", source=ASSUMPTION,
-                           doc="jobparate kontanthjælpsmodtagere, aged 30+")
-    activity_ready: int = param(1000, "nonneg", unit="persons", source="seed 001: passed 1,000 early in 2015",
-                                doc="aktivitetsparate kontanthjælpsmodtagere")
-    education_ready: int = param(400, "nonneg", unit="persons", source=ASSUMPTION,
-                                 doc="uddannelseshjælp recipients under 30")
+    job_ready: int = param(
+        350, "nonneg", unit="persons", source=ASSUMPTION, doc="jobparate kontanthjælpsmodtagere, aged 30+"
+    )
+    activity_ready: int = param(
+        1000,
+        "nonneg",
+        unit="persons",
+        source="seed 001: passed 1,000 early in 2015",
+        doc="aktivitetsparate kontanthjælpsmodtagere",
+    )
+    education_ready: int = param(
+        400, "nonneg", unit="persons", source=ASSUMPTION, doc="uddannelseshjælp recipients under 30"
+    )
     sickness: int = param(600, "nonneg", unit="persons", source=ASSUMPTION, doc="sygedagpenge recipients")
     resource_course: int = param(150, "nonneg", unit="persons", source=ASSUMPTION, doc="ressourceforløb")
     flex_job: int = param(700, "nonneg", unit="persons", source=ASSUMPTION, doc="fleksjob")
-    disability_pension: int = param(2600, "nonneg", unit="persons", source=ASSUMPTION,
-                                    doc="førtidspension")
-    labour_force: int = param(28000, "positive", unit="persons", source=ASSUMPTION,
-                              doc="municipal labour force; sets the number of ordinary unemployed")
+    disability_pension: int = param(2600, "nonneg", unit="persons", source=ASSUMPTION, doc="førtidspension")
+    labour_force: int = param(
+        28000,
+        "positive",
+        unit="persons",
+        source=ASSUMPTION,
+        doc="municipal labour force; sets the number of ordinary unemployed",
+    )
 
 
 @dataclass(frozen=True)
@@ -55,8 +66,12 @@ class Inflow(Section):
     education_ready: float = param(5.0, "nonneg", unit="persons/week", source=ASSUMPTION)
     sickness: float = param(16.0, "nonneg", unit="persons/week", source=ASSUMPTION)
     cycle_elasticity: float = param(
-        1.0, "nonneg", unit="", source=ASSUMPTION,
-        doc="inflow scales as (unemployment / reference unemployment) ** elasticity")
+        1.0,
+        "nonneg",
+        unit="",
+        source=ASSUMPTION,
+        doc="inflow scales as (unemployment / reference unemployment) ** elasticity",
+    )
 
 
 @dataclass(frozen=True)
@@ -66,37 +81,71 @@ class Staff(Section):
     _section: ClassVar[str] = "staff"
 
     caseworkers_activity_ready: int = param(
-        11, "positive", unit="persons", source="seed 001: caseload 80-100 for 1,008 activity-ready",
-        doc="team for activity-ready and resource-course citizens")
-    caseworkers_job_ready: int = param(9, "positive", unit="persons", source=ASSUMPTION,
-                                       doc="team for job-ready and education-ready citizens")
-    caseworkers_sickness: int = param(14, "positive", unit="persons", source=ASSUMPTION,
-                                      doc="team for sickness-benefit citizens")
-    hours_per_week: float = param(37.0, "positive", unit="hours/week",
-                                  source="Danish public-sector full-time norm")
-    admin_share: float = param(0.55, "share", unit="", source=ASSUMPTION,
-                               doc="share of hours spent on paperwork, coordination and travel")
-    meeting_minutes: float = param(90.0, "positive", unit="minutes", source=ASSUMPTION,
-                                   doc="one meeting with preparation and notes")
+        13,
+        "positive",
+        unit="persons",
+        source="seed 001: caseload 80-100 before KIK (activity-ready and resource-course cases)",
+        doc="team for activity-ready and resource-course citizens",
+    )
+    caseworkers_job_ready: int = param(
+        9,
+        "positive",
+        unit="persons",
+        source=ASSUMPTION,
+        doc="team for job-ready and education-ready citizens",
+    )
+    caseworkers_sickness: int = param(
+        14, "positive", unit="persons", source=ASSUMPTION, doc="team for sickness-benefit citizens"
+    )
+    hours_per_week: float = param(
+        37.0, "positive", unit="hours/week", source="Danish public-sector full-time norm"
+    )
+    admin_share: float = param(
+        0.55,
+        "share",
+        unit="",
+        source=ASSUMPTION,
+        doc="share of hours spent on paperwork, coordination and travel",
+    )
+    meeting_minutes: float = param(
+        90.0, "positive", unit="minutes", source=ASSUMPTION, doc="one meeting with preparation and notes"
+    )
     assessment_meeting_minutes: float = param(
-        150.0, "positive", unit="minutes", source=ASSUMPTION,
-        doc="a meeting that moves a work-capacity assessment forward (more documentation)")
+        150.0,
+        "positive",
+        unit="minutes",
+        source=ASSUMPTION,
+        doc="a meeting that moves a work-capacity assessment forward (more documentation)",
+    )
     min_weeks_between_meetings: int = param(2, "positive", unit="weeks", source=ASSUMPTION)
     legal_first_period_weeks: int = param(26, "positive", unit="weeks", source=f"{CASES}: contact rules")
     legal_interval_first_weeks: int = param(
-        6, "positive", unit="weeks", source=f"{CASES}: four meetings in the first six months")
+        6, "positive", unit="weeks", source=f"{CASES}: four meetings in the first six months"
+    )
     legal_interval_later_weeks: int = param(
-        13, "positive", unit="weeks", source="assumption: individual schedule after six months")
-    turnover_annual: float = param(0.12, "share", unit="per year", source=ASSUMPTION,
-                                   doc="caseworker quit rate at or below the recommended caseload")
+        13, "positive", unit="weeks", source="assumption: individual schedule after six months"
+    )
+    turnover_annual: float = param(
+        0.12,
+        "share",
+        unit="per year",
+        source=ASSUMPTION,
+        doc="caseworker quit rate at or below the recommended caseload",
+    )
     turnover_caseload_slope: float = param(
-        1.5, "nonneg", unit="", source=ASSUMPTION,
-        doc="relative rise in quit rate per 100 % caseload above the recommended caseload")
+        1.5,
+        "nonneg",
+        unit="",
+        source=ASSUMPTION,
+        doc="relative rise in quit rate per 100 % caseload above the recommended caseload",
+    )
     recommended_caseload: float = param(55.0, "positive", unit="cases", source=f"{CASES}: union 40-55")
-    vacancy_weeks: int = param(10, "nonneg", unit="weeks", source=ASSUMPTION,
-                               doc="weeks before a caseworker who left is replaced")
+    vacancy_weeks: int = param(
+        10, "nonneg", unit="weeks", source=ASSUMPTION, doc="weeks before a caseworker who left is replaced"
+    )
     annual_cost_dkk: float = param(
-        485_000.0, "positive", unit="DKK/year", source=f"{CASES}: 0.44-0.53 mio. per caseworker-year")
+        485_000.0, "positive", unit="DKK/year", source=f"{CASES}: 0.44-0.53 mio. per caseworker-year"
+    )
 
 
 @dataclass(frozen=True)
@@ -107,23 +156,44 @@ class Market(Section):
 
     employers: int = param(300, "positive", unit="firms", source=ASSUMPTION)
     mean_firm_size: float = param(60.0, "positive", unit="employees", source=ASSUMPTION)
-    firm_size_shape: float = param(1.6, "positive", unit="", source=ASSUMPTION,
-                                   doc="Pareto shape of firm sizes")
-    hire_rate_weekly: float = param(0.006, "share", unit="per employee-week", source=ASSUMPTION,
-                                    doc="hires from unemployment per employee at reference demand")
+    firm_size_shape: float = param(
+        1.6, "positive", unit="", source=ASSUMPTION, doc="Pareto shape of firm sizes"
+    )
+    hire_rate_weekly: float = param(
+        0.006,
+        "share",
+        unit="per employee-week",
+        source=ASSUMPTION,
+        doc="hires from unemployment per employee at reference demand",
+    )
     ordinary_unemployed_share: float = param(
-        0.6, "share", unit="", source=ASSUMPTION,
-        doc="share of the unemployed who are insured (a-kasse), competing for the same vacancies")
+        0.6,
+        "share",
+        unit="",
+        source=ASSUMPTION,
+        doc="share of the unemployed who are insured (a-kasse), competing for the same vacancies",
+    )
     reference_unemployment: float = param(5.8, "positive", unit="%", source=f"{CASES}: 2010-2022 mean")
-    demand_elasticity: float = param(0.2, "nonneg", unit="per %-point", source=ASSUMPTION,
-                                     doc="demand index = exp(-elasticity * (u - reference))")
-    capacity_exponent: float = param(1.0, "nonneg", unit="", source=ASSUMPTION,
-                                     doc="employers' preference for work capacity")
-    internship_conversion: float = param(0.2, "share", unit="", source=ASSUMPTION,
-                                         doc="chance that a virksomhedspraktik ends in a job")
+    demand_elasticity: float = param(
+        0.2,
+        "nonneg",
+        unit="per %-point",
+        source=ASSUMPTION,
+        doc="demand index = exp(-elasticity * (u - reference))",
+    )
+    capacity_exponent: float = param(
+        1.0, "nonneg", unit="", source=ASSUMPTION, doc="employers' preference for work capacity"
+    )
+    internship_conversion: float = param(
+        0.2, "share", unit="", source=ASSUMPTION, doc="chance that a virksomhedspraktik ends in a job"
+    )
     layoff_cycle_elasticity: float = param(
-        1.5, "nonneg", unit="", source=ASSUMPTION,
-        doc="relapse of citizens with a job scales as sector demand ** -elasticity (lay-offs)")
+        1.5,
+        "nonneg",
+        unit="",
+        source=ASSUMPTION,
+        doc="relapse of citizens with a job scales as sector demand ** -elasticity (lay-offs)",
+    )
 
 
 @dataclass(frozen=True)
@@ -133,76 +203,125 @@ class Behaviour(Section):
     _section: ClassVar[str] = "behaviour"
 
     effort_floor: float = param(0.2, "share", source=ASSUMPTION, doc="search effort without contact")
-    effort_retention: float = param(0.85, "share", unit="per week", source=ASSUMPTION,
-                                    doc="share of effort above the floor kept each week")
-    meeting_effort_boost: float = param(0.5, "share", source=ASSUMPTION,
-                                        doc="share of the gap to full effort closed by a meeting")
-    continuity_floor: float = param(0.5, "share", source=ASSUMPTION,
-                                    doc="meeting effect with a caseworker the citizen has not met")
-    rapport_gain: float = param(0.35, "share", source=ASSUMPTION,
-                                doc="share of the gap to full rapport closed by a meeting")
+    effort_retention: float = param(
+        0.85,
+        "share",
+        unit="per week",
+        source=ASSUMPTION,
+        doc="share of effort above the floor kept each week",
+    )
+    meeting_effort_boost: float = param(
+        0.5, "share", source=ASSUMPTION, doc="share of the gap to full effort closed by a meeting"
+    )
+    continuity_floor: float = param(
+        0.5, "share", source=ASSUMPTION, doc="meeting effect with a caseworker the citizen has not met"
+    )
+    rapport_gain: float = param(
+        0.35, "share", source=ASSUMPTION, doc="share of the gap to full rapport closed by a meeting"
+    )
     barrier_reduction_per_meeting: float = param(0.006, "share", source=ASSUMPTION)
     barrier_shock_weekly: float = param(0.002, "share", unit="per week", source=ASSUMPTION)
     barrier_shock_size: float = param(0.2, "share", source=ASSUMPTION)
     capacity_weights: tuple[float, ...] = param(
-        (0.5, 0.25, 0.25), "share", source=ASSUMPTION,
-        doc="weights of health, social and skills barriers in lost work capacity")
-    job_ready_capacity: float = param(0.7, "share", source=ASSUMPTION,
-                                      doc="activity-ready at or above this are reclassified job-ready")
-    activity_ready_capacity: float = param(0.45, "share", source=ASSUMPTION,
-                                           doc="job-ready below this are reclassified activity-ready")
-    clarify_capacity: float = param(0.42, "share", source=ASSUMPTION,
-                                    doc="activity-ready below this are assessed for a permanent benefit")
-    assessment_meetings: float = param(6.0, "positive", unit="meetings", source=ASSUMPTION,
-                                       doc="meetings needed to complete a work-capacity assessment")
-    pension_capacity: float = param(0.15, "share", source=ASSUMPTION,
-                                    doc="assessed below this (and of pension_min_age) → førtidspension")
+        (0.5, 0.25, 0.25),
+        "share",
+        source=ASSUMPTION,
+        doc="weights of health, social and skills barriers in lost work capacity",
+    )
+    job_ready_capacity: float = param(
+        0.7, "share", source=ASSUMPTION, doc="activity-ready at or above this are reclassified job-ready"
+    )
+    activity_ready_capacity: float = param(
+        0.45, "share", source=ASSUMPTION, doc="job-ready below this are reclassified activity-ready"
+    )
+    clarify_capacity: float = param(
+        0.42, "share", source=ASSUMPTION, doc="activity-ready below this are assessed for a permanent benefit"
+    )
+    assessment_meetings: float = param(
+        6.0,
+        "positive",
+        unit="meetings",
+        source=ASSUMPTION,
+        doc="meetings needed to complete a work-capacity assessment",
+    )
+    pension_capacity: float = param(
+        0.15, "share", source=ASSUMPTION, doc="assessed below this (and of pension_min_age) → førtidspension"
+    )
     pension_min_age: float = param(40.0, "positive", unit="years", source="LAB practice")
-    flex_capacity: float = param(0.25, "share", source=ASSUMPTION,
-                                 doc="assessed at or above this → fleksjob if one is found")
-    flex_job_found: float = param(0.6, "share", source=ASSUMPTION,
-                                  doc="chance a flex job is found when clarified to flex job")
+    flex_capacity: float = param(
+        0.25, "share", source=ASSUMPTION, doc="assessed at or above this → fleksjob if one is found"
+    )
+    flex_job_found: float = param(
+        0.6, "share", source=ASSUMPTION, doc="chance a flex job is found when clarified to flex job"
+    )
     resource_course_weeks: float = param(104.0, "positive", unit="weeks", source="LAB: 1-5 years")
     job_search_factor: tuple[float, ...] = param(
-        (1.0, 0.3, 0.8, 0.0, 0.2), "nonneg", source=ASSUMPTION,
-        doc="hiring weight by state: job-ready, activity-ready, education-ready, sickness, resource")
-    course_probability: float = param(0.25, "share", source=ASSUMPTION,
-                                      doc="referral to a job-search course at a meeting")
+        (1.0, 0.3, 0.8, 0.0, 0.2),
+        "nonneg",
+        source=ASSUMPTION,
+        doc="hiring weight by state: job-ready, activity-ready, education-ready, sickness, resource",
+    )
+    course_probability: float = param(
+        0.25, "share", source=ASSUMPTION, doc="referral to a job-search course at a meeting"
+    )
     course_weeks: int = param(6, "positive", unit="weeks", source=ASSUMPTION)
     course_effort_gain: float = param(0.08, "share", unit="per week", source=ASSUMPTION)
     course_skills_reduction: float = param(0.01, "share", unit="per week", source=ASSUMPTION)
-    internship_probability: float = param(0.08, "share", source=ASSUMPTION,
-                                          doc="referral to virksomhedspraktik at a meeting")
+    internship_probability: float = param(
+        0.08, "share", source=ASSUMPTION, doc="referral to virksomhedspraktik at a meeting"
+    )
     internship_min_capacity: float = param(0.35, "share", source=ASSUMPTION)
     internship_weeks: int = param(8, "positive", unit="weeks", source="LAB: 4-13 weeks")
-    internship_hire_multiplier: float = param(2.5, "positive", source=ASSUMPTION,
-                                              doc="hiring weight while in an internship")
-    education_start_weekly: float = param(0.006, "share", unit="per week", source=ASSUMPTION,
-                                          doc="education-ready starting education, per week")
-    education_meeting_multiplier: float = param(3.0, "positive", source=ASSUMPTION,
-                                                doc="education start in a week with a meeting")
-    other_self_support_weekly: float = param(0.0015, "share", unit="per week", source=ASSUMPTION,
-                                             doc="self-support without a job (partner, own means)")
-    relapse_weekly: float = param(0.009, "share", unit="per week", source=ASSUMPTION,
-                                  doc="relapse hazard just after an exit (tilbagefald)")
+    internship_hire_multiplier: float = param(
+        2.5, "positive", source=ASSUMPTION, doc="hiring weight while in an internship"
+    )
+    education_start_weekly: float = param(
+        0.006, "share", unit="per week", source=ASSUMPTION, doc="education-ready starting education, per week"
+    )
+    education_meeting_multiplier: float = param(
+        3.0, "positive", source=ASSUMPTION, doc="education start in a week with a meeting"
+    )
+    other_self_support_weekly: float = param(
+        0.0015,
+        "share",
+        unit="per week",
+        source=ASSUMPTION,
+        doc="self-support without a job (partner, own means)",
+    )
+    relapse_weekly: float = param(
+        0.009,
+        "share",
+        unit="per week",
+        source=ASSUMPTION,
+        doc="relapse hazard just after an exit (tilbagefald)",
+    )
     relapse_decay_weeks: float = param(52.0, "positive", unit="weeks", source=ASSUMPTION)
-    relapse_floor: float = param(0.2, "share", source=ASSUMPTION,
-                                 doc="long-run relapse hazard as a share of the initial hazard")
-    relapse_barrier_gain: float = param(1.0, "nonneg", source=ASSUMPTION,
-                                        doc="relapse hazard × (1 + gain × mean barrier)")
+    relapse_floor: float = param(
+        0.2, "share", source=ASSUMPTION, doc="long-run relapse hazard as a share of the initial hazard"
+    )
+    relapse_barrier_gain: float = param(
+        1.0, "nonneg", source=ASSUMPTION, doc="relapse hazard × (1 + gain × mean barrier)"
+    )
     sickness_relapse_weekly: float = param(
-        0.0015, "share", unit="per week", source=ASSUMPTION,
-        doc="new sick-listing of someone who returned to work, × (1 + gain × health barrier)")
+        0.0015,
+        "share",
+        unit="per week",
+        source=ASSUMPTION,
+        doc="new sick-listing of someone who returned to work, × (1 + gain × health barrier)",
+    )
     education_dropout_weekly: float = param(0.003, "share", unit="per week", source=ASSUMPTION)
     move_away_weekly: float = param(0.0008, "share", unit="per week", source=ASSUMPTION)
     pension_age: float = param(67.0, "positive", unit="years", source="folkepensionsalder by 2022")
-    education_ready_max_age: float = param(30.0, "positive", unit="years",
-                                           source="uddannelseshjælp: under 30 without education")
+    education_ready_max_age: float = param(
+        30.0, "positive", unit="years", source="uddannelseshjælp: under 30 without education"
+    )
     sickness_recovery_weekly: float = param(0.08, "share", unit="per week", source=ASSUMPTION)
-    sickness_limit_weeks: int = param(22, "positive", unit="weeks",
-                                      source="sygedagpengeloven: varighedsbegrænsning 22 weeks")
-    sickness_employed_share: float = param(0.7, "share", source=ASSUMPTION,
-                                           doc="sick-listed with a job to return to")
+    sickness_limit_weeks: int = param(
+        22, "positive", unit="weeks", source="sygedagpengeloven: varighedsbegrænsning 22 weeks"
+    )
+    sickness_employed_share: float = param(
+        0.7, "share", source=ASSUMPTION, doc="sick-listed with a job to return to"
+    )
 
 
 @dataclass(frozen=True)
@@ -212,25 +331,41 @@ class Effects(Section):
     _section: ClassVar[str] = "effects"
 
     team_assessment_speedup: float = param(
-        2.5, "positive", source="assumption; Hjørring method (seed 003)",
-        doc="an interdisciplinary team assessment counts as this many assessment meetings")
-    team_health_reduction: float = param(0.15, "share", source="assumption; seed 003",
-                                         doc="fall in health barrier from the team's development plan")
-    screening_risk_threshold: float = param(0.35, "share", source="assumption; seed 003",
-                                            doc="mean barrier at which screening sends to the team")
+        2.5,
+        "positive",
+        source="assumption; Hjørring method (seed 003)",
+        doc="an interdisciplinary team assessment counts as this many assessment meetings",
+    )
+    team_health_reduction: float = param(
+        0.15,
+        "share",
+        source="assumption; seed 003",
+        doc="fall in health barrier from the team's development plan",
+    )
+    screening_risk_threshold: float = param(
+        0.35, "share", source="assumption; seed 003", doc="mean barrier at which screening sends to the team"
+    )
     integrated_social_multiplier: float = param(
-        1.5, "positive", source="assumption; Skanderborg (seed 002)",
-        doc="social-barrier reduction per meeting with integrated casework")
-    enterprise_willingness: float = param(1.5, "positive", source="assumption; seed 004",
-                                          doc="employers' hiring weight for municipal citizens")
+        1.5,
+        "positive",
+        source="assumption; Skanderborg (seed 002)",
+        doc="social-barrier reduction per meeting with integrated casework",
+    )
+    enterprise_willingness: float = param(
+        1.5, "positive", source="assumption; seed 004", doc="employers' hiring weight for municipal citizens"
+    )
     enterprise_internship_multiplier: float = param(2.0, "positive", source="assumption; seed 004")
     enterprise_conversion_multiplier: float = param(1.5, "positive", source="assumption; seed 004")
     followup_weeks: int = param(52, "positive", unit="weeks", source="assumption; ISU (seed 004)")
-    followup_relapse_multiplier: float = param(0.35, "share", source="assumption; seed 004",
-                                               doc="relapse hazard while followed up after exit")
+    followup_relapse_multiplier: float = param(
+        0.35, "share", source="assumption; seed 004", doc="relapse hazard while followed up after exit"
+    )
     monitoring_programme_multiplier: float = param(
-        1.5, "positive", source="assumption; seeds 000/001: ineffective offers stopped",
-        doc="programme effects when suppliers are monitored")
+        1.5,
+        "positive",
+        source="assumption; seeds 000/001: ineffective offers stopped",
+        doc="programme effects when suppliers are monitored",
+    )
 
 
 @dataclass(frozen=True)
@@ -242,11 +377,21 @@ class Strategy(Section):
     name: str = param("no levers", source="-", doc="label for reports")
     start_year: int = param(2016, "year", source="seed 001: KIK 2016-2018")
     end_year: int = param(2018, "year", source="seed 001: KIK 2016-2018", doc="last year, inclusive")
-    budget_dkk: float = param(0.0, "nonneg", unit="DKK", source="-",
-                              doc="declared investment budget; reported against actual spending")
+    budget_dkk: float = param(
+        0.0,
+        "nonneg",
+        unit="DKK",
+        source="-",
+        doc="declared investment budget; reported against actual spending",
+    )
     extra_caseworkers: int = param(0, "nonneg", unit="persons", source="seed 001: KIK hired 14")
-    target_caseload: float = param(0.0, "nonneg", unit="cases", source="seed 001: KIK ~45",
-                                   doc="hire extra caseworkers up to this caseload (0 = off)")
+    target_caseload: float = param(
+        0.0,
+        "nonneg",
+        unit="cases",
+        source="seed 001: KIK ~45",
+        doc="hire extra caseworkers up to this caseload (0 = off)",
+    )
     team: str = param("activity_ready", source="-", doc="team the extra caseworkers join")
     screening_triage: bool = param(False, source="seed 003: Hjørring method")
     integrated_casework: bool = param(False, source="seed 002: Skanderborg; seed 000: one team")
@@ -254,18 +399,25 @@ class Strategy(Section):
     enterprise_oriented: bool = param(False, source="seed 004: ISU")
     relapse_followup: bool = param(False, source="seed 004: ISU")
     supplier_monitoring: bool = param(False, source="seeds 000, 001: KIK")
-    more_offers: float = param(1.0, "positive", source="seed 001: KIK more individual offers",
-                               doc="multiplier on programme referrals at meetings")
+    more_offers: float = param(
+        1.0,
+        "positive",
+        source="seed 001: KIK more individual offers",
+        doc="multiplier on programme referrals at meetings",
+    )
     screening_cost_dkk: float = param(1_500.0, "nonneg", unit="DKK/screening", source=ASSUMPTION)
-    team_assessment_cost_dkk: float = param(15_000.0, "nonneg", unit="DKK/assessment",
-                                            source=ASSUMPTION)
+    team_assessment_cost_dkk: float = param(15_000.0, "nonneg", unit="DKK/assessment", source=ASSUMPTION)
     integrated_cost_weekly_dkk: float = param(
-        400.0, "nonneg", unit="DKK/caseworker-week", source=ASSUMPTION,
-        doc="training and coordination of integrated casework")
-    enterprise_consultants: float = param(2.0, "nonneg", unit="persons", source=ASSUMPTION,
-                                          doc="employer consultants, costed as caseworkers")
-    followup_cost_weekly_dkk: float = param(100.0, "nonneg", unit="DKK/citizen-week",
-                                            source=ASSUMPTION)
+        400.0,
+        "nonneg",
+        unit="DKK/caseworker-week",
+        source=ASSUMPTION,
+        doc="training and coordination of integrated casework",
+    )
+    enterprise_consultants: float = param(
+        2.0, "nonneg", unit="persons", source=ASSUMPTION, doc="employer consultants, costed as caseworkers"
+    )
+    followup_cost_weekly_dkk: float = param(100.0, "nonneg", unit="DKK/citizen-week", source=ASSUMPTION)
     monitoring_cost_weekly_dkk: float = param(5_000.0, "nonneg", unit="DKK/week", source=ASSUMPTION)
 
 
@@ -277,45 +429,71 @@ class Budget(Section):
 
     rate_years: tuple[int, ...] = param((2016, 2017, 2018, 2019), "year", source=CASES)
     cash_benefit_children_monthly: tuple[float, ...] = param(
-        (14_575.0, 14_808.0, 14_993.0, 15_180.0), "positive", unit="DKK/month",
-        source=f"{CASES}: kontanthjælp 30+ with children, Ministry of Employment rate tables")
+        (14_575.0, 14_808.0, 14_993.0, 15_180.0),
+        "positive",
+        unit="DKK/month",
+        source=f"{CASES}: kontanthjælp 30+ with children, Ministry of Employment rate tables",
+    )
     cash_benefit_no_children_monthly: tuple[float, ...] = param(
-        (10_968.0, 11_143.0, 11_282.0, 11_423.0), "positive", unit="DKK/month",
-        source=f"{CASES}: kontanthjælp 30+ without children")
+        (10_968.0, 11_143.0, 11_282.0, 11_423.0),
+        "positive",
+        unit="DKK/month",
+        source=f"{CASES}: kontanthjælp 30+ without children",
+    )
     share_with_children: float = param(0.3, "share", source=ASSUMPTION)
     education_benefit_monthly: tuple[float, ...] = param(
-        (6_010.0, 2_590.0, 12_019.0), "positive", unit="DKK/month",
-        source=f"{CASES}: uddannelseshjælp 2016, living away / at home / single provider")
+        (6_010.0, 2_590.0, 12_019.0),
+        "positive",
+        unit="DKK/month",
+        source=f"{CASES}: uddannelseshjælp 2016, living away / at home / single provider",
+    )
     education_benefit_shares: tuple[float, ...] = param((0.6, 0.3, 0.1), "share", source=ASSUMPTION)
-    sickness_benefit_weekly: float = param(4_135.0, "positive", unit="DKK/week",
-                                           source=f"{CASES}: sygedagpenge maximum 2015")
+    sickness_benefit_weekly: float = param(
+        4_135.0, "positive", unit="DKK/week", source=f"{CASES}: sygedagpenge maximum 2015"
+    )
     sickness_municipal_share: float = param(
-        0.75, "share", source="assumption: weeks paid by the municipality, not the employer")
-    flex_subsidy_monthly: float = param(11_000.0, "positive", unit="DKK/month", source=ASSUMPTION,
-                                        doc="fleksløntilskud per flex-job holder")
-    pension_single_monthly: float = param(17_925.0, "positive", unit="DKK/month",
-                                          source=f"{CASES}: førtidspension 2015, single")
-    pension_other_monthly: float = param(15_236.0, "positive", unit="DKK/month",
-                                         source=f"{CASES}: førtidspension 2015, others")
+        0.75, "share", source="assumption: weeks paid by the municipality, not the employer"
+    )
+    flex_subsidy_monthly: float = param(
+        11_000.0, "positive", unit="DKK/month", source=ASSUMPTION, doc="fleksløntilskud per flex-job holder"
+    )
+    pension_single_monthly: float = param(
+        17_925.0, "positive", unit="DKK/month", source=f"{CASES}: førtidspension 2015, single"
+    )
+    pension_other_monthly: float = param(
+        15_236.0, "positive", unit="DKK/month", source=f"{CASES}: førtidspension 2015, others"
+    )
     pension_share_single: float = param(0.6, "share", source=ASSUMPTION)
     refund_band_first_weeks: tuple[int, ...] = param(
-        (1, 5, 27, 53), "positive", unit="week",
-        source="STAR, refusionsreformen; Lov om kommunernes finansiering af visse offentlige ydelser §6")
+        (1, 5, 27, 53),
+        "positive",
+        unit="week",
+        source="STAR, refusionsreformen; Lov om kommunernes finansiering af visse offentlige ydelser §6",
+    )
     refund_rates: tuple[float, ...] = param((0.8, 0.4, 0.3, 0.2), "share", source="refusionsreformen")
-    refund_reset_weeks: int = param(52, "positive", unit="weeks",
-                                    source="refusionsreformen: 52 weeks of self-support resets")
-    refund_reset_window_weeks: int = param(156, "positive", unit="weeks",
-                                           source="refusionsreformen: within the last 3 years")
+    refund_reset_weeks: int = param(
+        52, "positive", unit="weeks", source="refusionsreformen: 52 weeks of self-support resets"
+    )
+    refund_reset_window_weeks: int = param(
+        156, "positive", unit="weeks", source="refusionsreformen: within the last 3 years"
+    )
     refund_reform_year: int = param(2016, "year", source="refusionsreformen")
     pre_reform_refund_rate: float = param(
-        0.4, "share", source="assumption: blend of the pre-2016 30 % (passive) and 50 % (active)")
+        0.4, "share", source="assumption: blend of the pre-2016 30 % (passive) and 50 % (active)"
+    )
     course_cost_weekly_dkk: float = param(2_500.0, "nonneg", unit="DKK/week", source=ASSUMPTION)
     internship_cost_weekly_dkk: float = param(600.0, "nonneg", unit="DKK/week", source=ASSUMPTION)
     municipal_tax_rate: float = param(0.25, "share", source=f"{CASES}: 22.5-27.8 % in 2018")
-    annual_earnings_dkk: float = param(300_000.0, "positive", unit="DKK/year", source=ASSUMPTION,
-                                       doc="earnings of a full-capacity job taken from benefit")
-    part_time_floor: float = param(0.5, "share", source=ASSUMPTION,
-                                   doc="lowest hours share of a job, earnings × max(capacity, floor)")
+    annual_earnings_dkk: float = param(
+        300_000.0,
+        "positive",
+        unit="DKK/year",
+        source=ASSUMPTION,
+        doc="earnings of a full-capacity job taken from benefit",
+    )
+    part_time_floor: float = param(
+        0.5, "share", source=ASSUMPTION, doc="lowest hours share of a job, earnings × max(capacity, floor)"
+    )
     flex_earnings_annual_dkk: float = param(150_000.0, "positive", unit="DKK/year", source=ASSUMPTION)
 
 
@@ -325,8 +503,7 @@ class Cycle(Section):
 
     _section: ClassVar[str] = "cycle"
 
-    scenario: str = param("historical", source=CASES,
-                          doc="historical, boom, recession, flat or stochastic")
+    scenario: str = param("historical", source=CASES, doc="historical, boom, recession, flat or stochastic")
     shock_start_year: int = param(2016, "year", source="-", doc="boom/recession start")
     shock_years: float = param(2.0, "positive", unit="years", source=ASSUMPTION)
     boom_unemployment: float = param(3.5, "positive", unit="%", source=ASSUMPTION)

@@ -42,8 +42,12 @@ class Scenario(Section):
     seed: int = param(20160101, "nonneg", source="-", doc="root of every random stream")
     start_year: int = param(2015, "year", source="issue 2: horizon 2015-2022")
     end_year: int = param(2022, "year", source="issue 2", doc="last simulated year, inclusive")
-    discount_rate: float = param(0.035, "nonneg", unit="per year",
-                                 source="Finansministeriet: samfundsøkonomisk diskonteringsrente 3.5 %")
+    discount_rate: float = param(
+        0.035,
+        "nonneg",
+        unit="per year",
+        source="Finansministeriet: samfundsøkonomisk diskonteringsrente 3.5 %",
+    )
     population: Population = field(default_factory=Population)
     inflow: Inflow = field(default_factory=Inflow)
     staff: Staff = field(default_factory=Staff)
@@ -82,21 +86,25 @@ def _check_consistency(s: Scenario) -> None:
         raise FieldValueError("end_year", f"horizon ends ({s.end_year}) before it starts ({s.start_year})")
     st = s.strategy
     if st.end_year < st.start_year:
-        raise FieldValueError("strategy.end_year",
-                              f"strategy ends ({st.end_year}) before it starts ({st.start_year})")
+        raise FieldValueError(
+            "strategy.end_year", f"strategy ends ({st.end_year}) before it starts ({st.start_year})"
+        )
     if st.team not in TEAM_NAMES:
         raise FieldValueError("strategy.team", f"must be one of {', '.join(TEAM_NAMES)}, got {st.team!r}")
     if s.cycle.scenario not in CYCLE_SCENARIOS:
-        raise FieldValueError("cycle.scenario",
-                              f"must be one of {', '.join(CYCLE_SCENARIOS)}, got {s.cycle.scenario!r}")
+        raise FieldValueError(
+            "cycle.scenario", f"must be one of {', '.join(CYCLE_SCENARIOS)}, got {s.cycle.scenario!r}"
+        )
     if s.cycle.min_unemployment >= s.cycle.max_unemployment:
         raise FieldValueError("cycle.max_unemployment", "must be above cycle.min_unemployment")
     b = s.budget
     _check_length("budget.cash_benefit_children_monthly", b.cash_benefit_children_monthly, len(b.rate_years))
-    _check_length("budget.cash_benefit_no_children_monthly", b.cash_benefit_no_children_monthly,
-                  len(b.rate_years))
-    _check_length("budget.education_benefit_shares", b.education_benefit_shares,
-                  len(b.education_benefit_monthly))
+    _check_length(
+        "budget.cash_benefit_no_children_monthly", b.cash_benefit_no_children_monthly, len(b.rate_years)
+    )
+    _check_length(
+        "budget.education_benefit_shares", b.education_benefit_shares, len(b.education_benefit_monthly)
+    )
     _check_length("budget.refund_rates", b.refund_rates, len(b.refund_band_first_weeks))
     _check_increasing("budget.rate_years", b.rate_years)
     _check_increasing("budget.refund_band_first_weeks", b.refund_band_first_weeks)
@@ -109,8 +117,9 @@ def _check_consistency(s: Scenario) -> None:
         raise FieldValueError("behaviour.capacity_weights", "must add up to 1")
     _check_length("behaviour.job_search_factor", s.behaviour.job_search_factor, 5)
     if s.behaviour.activity_ready_capacity > s.behaviour.job_ready_capacity:
-        raise FieldValueError("behaviour.activity_ready_capacity",
-                              "must not exceed behaviour.job_ready_capacity")
+        raise FieldValueError(
+            "behaviour.activity_ready_capacity", "must not exceed behaviour.job_ready_capacity"
+        )
 
 
 def _check_length(path: str, values: tuple, n: int) -> None:

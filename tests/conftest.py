@@ -1,0 +1,25 @@
+import dataclasses
+
+import pytest
+
+from experiments import run_paired
+from sim.scenario import default_scenario
+
+
+def short(scenario, end_year=2018, **changes):
+    """The scenario over a shorter horizon, for fast tests."""
+    return scenario.replace(end_year=end_year, **changes)
+
+
+@pytest.fixture(scope="session")
+def scenario():
+    return short(default_scenario())
+
+
+@pytest.fixture(scope="session")
+def paired(scenario):
+    return run_paired(scenario)
+
+
+def with_section(base, section, **changes):
+    return base.replace(**{section: dataclasses.replace(getattr(base, section), **changes)})

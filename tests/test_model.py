@@ -1,0 +1,189 @@
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import short, with_section
+
+from agents import Caseworker, Citizen, Employer
+from experiments import run_paired, run_single
+from sim.model import Municipality
+from sim.states import IS_CASE, N_STATES, State
+
+
+@pytest.fixture(scope="module")
+def model(scenario):
+    m = Municipality(scenario)
+    m.run()
+    return m
+
+
+def test_every_citizen_in_exactly_one_state_every_week(model):
+    c = model.citizens
+    hist = c.history[1 : model.week + 1, : c.n]
+    entered = hist >= 0
+    # a citizen, once in the model, is in exactly one valid state every later week
+    assert np.all((hist >= -1) & (hist < N_STATES))
+    first = entered.argmax(axis=0)
+    weeks = np.arange(hist.shape[0])[:, None]
+    assert np.all(entered == (weeks >= first[None, :]))
+    stocks = model._records.stocks
+    np.testing.assert_array_equal(stocks.sum(axis=1), entered.sum(axis=1))
+    for s in range(N_STATES):
+        np.testing.assert_array_equal(stocks[:, s], (hist == s).sum(axis=1))
+
+
+def test_flows_match_stock_changes(model):
+    rec = model._records
+    net = rec.flows.sum(axis=1) - rec.flows.sum(axis=2)
+    change = np.diff(
+        np.vstack(
+            [
+                np.bincount(model.citizens.history[0][model.citizens.history[0] >= 0], minlength=N_STATES),
+                rec.stocks,
+            ]
+        ),
+        axis=0,
+    )
+    arrivals = change - net
+    assert np.all(arrivals >= 0)  # only new claimants are added
+    assert np.all(
+        arrivals[
+            :, [State.FLEX_JOB, State.DISABILITY_PENSION, State.SELF_SUPPORTING, State.EDUCATION, State.GONE]
+        ]
+        == 0
+    )
+
+
+def test_gone_citizens_never_come_back(model):
+    hist = model.citizens.history[: model.week + 1, : model.citizens.n]
+    gone = hist == State.GONE
+    assert np.all(gone[:-1] <= gone[1:])
+
+
+def test_case_citizens_have_an_active_caseworker_of_their_team_after_assignment(scenario):
+    m = Municipality(scenario)
+    for _ in range(30):
+        m.step()
+    case = np.flatnonzero(IS_CASE[m.citizens.state[: m.citizens.n]])
+    assigned = m.citizens.caseworker[case] >= 0
+    assert assigned.mean() > 0.95
+
+
+def test_same_seed_identical_different_seed_differs(scenario):
+    a = run_single(scenario).weekly
+    b = run_single(scenario).weekly
+    pd.testing.assert_frame_equal(a, b)
+    c = run_single(scenario, seed=scenario.seed + 1).weekly
+    assert not a["stock_activity_ready"].equals(c["stock_activity_ready"])
+
+
+def test_no_lever_strategy_reproduces_baseline_bit_for_bit(scenario):
+    no_levers = scenario.baseline()
+    no_levers = no_levers.replace(strategy=no_levers.strategy.__class__(name="nothing", budget_dkk=5e6))
+    result = run_paired(no_levers)
+    pd.testing.assert_frame_equal(result.baseline.weekly, result.strategy.weekly)
+    np.testing.assert_array_equal(result.baseline.flows, result.strategy.flows)
+    assert result.npv_dkk == 0.0
+
+
+def test_strategy_identical_to_baseline_before_it_starts(paired):
+    start = paired.start_week
+    b = paired.baseline.weekly.iloc[:start]
+    s = paired.strategy.weekly.iloc[:start]
+    pd.testing.assert_frame_equal(b, s)
+
+
+@pytest.mark.parametrize("extra", [0, 5, 14, 30])
+def test_more_caseworkers_never_lower_contacts(scenario, extra):
+    def contacts(n):
+        sc = with_section(scenario.baseline(), "strategy", extra_caseworkers=n)
+        w = run_single(sc).weekly
+        return w["meetings"][w.year == 2016].sum()
+
+    assert contacts(extra + 5) >= contacts(extra)
+
+
+def test_recession_lowers_hiring(scenario):
+    base = with_section(scenario.baseline(), "cycle", scenario="flat")
+    rec = with_section(scenario.baseline(), "cycle", scenario="recession")
+    wf = run_single(base).weekly
+    wr = run_single(rec).weekly
+    later = wf.year >= 2017
+    assert wr["vacancies"][later].sum() < wf["vacancies"][later].sum()
+    assert wr["exits_self_supporting"][later].sum() < wf["exits_self_supporting"][later].sum()
+
+
+def test_default_moves_the_right_way(paired):
+    b = paired.baseline.weekly["stock_activity_ready"].to_numpy()
+    s = paired.strategy.weekly["stock_activity_ready"].to_numpy()
+    start = paired.start_week
+    two_years = slice(start, start + 104)
+    # the strategy halves activity-ready within two years; the baseline falls far less
+    assert s[two_years].min() <= 0.55 * s[start]
+    assert b[start + 52] > 0.75 * b[start]
+    assert (b[start] - b[start + 104]) < 0.6 * (s[start] - s[start + 104])
+    ex = paired.summary()["activity_ready_exits_in_period"]["strategy"]
+    assert 0.35 <= ex["share_self_supporting"] <= 0.75
+    assert 0.15 <= ex["share_clarified"] <= 0.45
+
+
+def test_strategy_lowers_caseload_and_raises_contacts(paired):
+    period = slice(paired.start_week, paired.start_week + 104)
+    b, s = paired.baseline.weekly.iloc[period], paired.strategy.weekly.iloc[period]
+    assert 75 <= b["caseload_activity_ready"].mean() <= 110
+    assert s["caseload_activity_ready"].mean() < 0.6 * b["caseload_activity_ready"].mean()
+    assert s["contacts_per_citizen"].mean() > b["contacts_per_citizen"].mean()
+
+
+def test_agents_are_mesa_agents_reading_the_arrays(model):
+    citizens = model.agents_by_type[Citizen]
+    assert len(citizens) == model.citizens.n
+    person = model.citizen(0)
+    assert isinstance(person.state, State)
+    assert 0 <= person.work_capacity <= 1
+    hist = person.history()
+    assert len(hist) == model.week + 1
+    assert hist.iloc[-1] == person.state.name.lower()
+    assert person.weeks_on_benefit >= 0
+    workers = list(model.agents_by_type[Caseworker])
+    assert all(w.model is model for w in workers)
+    active = [w for w in workers if w.left_week is None]
+    assert sum(len(w.cases()) for w in active) <= model.citizens.n
+    firms = model.agents_by_type[Employer]
+    assert len(firms) == model.params.market.employers
+    assert sum(f.hires_from_municipality for f in firms) > 0
+
+
+def test_refund_count_resets_after_52_weeks_of_self_support(scenario):
+    m = Municipality(scenario)
+    for _ in range(70):
+        m.step()
+    c = m.citizens
+    i = int(np.flatnonzero(c.state[: c.n] == State.ACTIVITY_READY)[0])
+    c.wob_base[i] = 100
+    c.history[m.week - 60 : m.week + 1, i] = State.SELF_SUPPORTING
+    m._enter_benefit(np.array([i]), m.week)
+    assert c.wob_base[i] == 0
+    j = int(np.flatnonzero(c.state[: c.n] == State.ACTIVITY_READY)[1])
+    c.wob_base[j] = 100
+    c.history[m.week - 30 : m.week + 1, j] = State.SELF_SUPPORTING
+    m._enter_benefit(np.array([j]), m.week)
+    assert c.wob_base[j] == 100
+
+
+def test_cycle_scenarios_differ(scenario):
+    from sim.cycle import BusinessCycle
+
+    paths = {}
+    for kind in ("historical", "boom", "recession", "flat", "stochastic"):
+        sc = with_section(scenario, "cycle", scenario=kind)
+        paths[kind] = BusinessCycle(
+            sc.cycle, sc.market, sc.start_year, sc.n_weeks, np.random.default_rng(1)
+        ).unemployment
+    assert paths["boom"][-1] < paths["flat"][-1] < paths["recession"][-1]
+    assert paths["historical"][0] == pytest.approx(paths["flat"][0])
+    assert np.all((paths["stochastic"] >= 2.5) & (paths["stochastic"] <= 12))
+
+
+def test_short_horizon_runs(scenario):
+    w = run_single(short(scenario, end_year=2015)).weekly
+    assert len(w) == 52

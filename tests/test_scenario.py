@@ -1,0 +1,77 @@
+import pytest
+
+from sim.errors import FieldTypeError, FieldValueError, ScenarioFileError, UnknownFieldError
+from sim.parameters import Population, Strategy
+from sim.scenario import builtin_scenario_path, default_scenario, load_scenario, scenario_from_dict
+
+
+def test_default_scenario_is_aabenraa_kik():
+    sc = default_scenario()
+    assert sc.population.activity_ready == 1000
+    assert sc.strategy.extra_caseworkers == 14
+    assert sc.strategy.budget_dkk == 68_000_000
+    assert (sc.start_year, sc.end_year) == (2015, 2022)
+    assert sc.n_weeks == 8 * 52
+
+
+def test_baseline_has_no_levers():
+    base = default_scenario().baseline()
+    assert base.strategy == Strategy(name="baseline")
+    assert base.population == default_scenario().population
+
+
+@pytest.mark.parametrize(
+    ("data", "error", "field", "words"),
+    [
+        ({"bogus": 1}, UnknownFieldError, "bogus", "valid keys: name, seed"),
+        ({"population": {"citizens": 3}}, UnknownFieldError, "population.citizens", "activity_ready"),
+        ({"population": {"activity_ready": "many"}}, FieldTypeError, "population.activity_ready", "integer"),
+        ({"population": {"activity_ready": 1.5}}, FieldTypeError, "population.activity_ready", "integer"),
+        ({"population": {"activity_ready": -5}}, FieldValueError, "population.activity_ready", ">= 0"),
+        ({"staff": {"caseworkers_sickness": 0}}, FieldValueError, "staff.caseworkers_sickness", "> 0"),
+        ({"staff": {"admin_share": 1.2}}, FieldValueError, "staff.admin_share", "[0, 1]"),
+        ({"start_year": 2020, "end_year": 2018}, FieldValueError, "end_year", "before it starts"),
+        (
+            {"strategy": {"start_year": 2019, "end_year": 2017}},
+            FieldValueError,
+            "strategy.end_year",
+            "before",
+        ),
+        ({"cycle": {"scenario": "roaring"}}, FieldValueError, "cycle.scenario", "historical"),
+        ({"strategy": {"team": "cleaners"}}, FieldValueError, "strategy.team", "activity_ready"),
+        ({"strategy": {"integrated_casework": 1}}, FieldTypeError, "strategy.integrated_casework", "true"),
+        ({"budget": {"refund_rates": [0.8, 0.4]}}, FieldValueError, "budget.refund_rates", "4 values"),
+        (
+            {"budget": {"refund_rates": [0.8, 0.4, 0.3, 2.0]}},
+            FieldValueError,
+            "budget.refund_rates[3]",
+            "[0, 1]",
+        ),
+        ({"population": 5}, FieldTypeError, "population", "table"),
+        ({"discount_rate": float("nan")}, FieldValueError, "discount_rate", "finite"),
+    ],
+)
+def test_bad_fields_name_the_field(data, error, field, words):
+    with pytest.raises(error) as info:
+        scenario_from_dict(data)
+    assert info.value.field == field
+    assert words in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_python_objects_are_validated_too():
+    with pytest.raises(FieldValueError, match="population.sickness"):
+        Population(sickness=-1)
+
+
+def test_missing_file_and_bad_toml(tmp_path):
+    with pytest.raises(ScenarioFileError, match="not found"):
+        load_scenario(tmp_path / "missing.toml")
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[strategy\n")
+    with pytest.raises(ScenarioFileError, match="not valid TOML"):
+        load_scenario(bad)
+
+
+def test_builtin_file_loads():
+    assert load_scenario(builtin_scenario_path()) == default_scenario()
