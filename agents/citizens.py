@@ -30,6 +30,7 @@ COLUMNS: dict[str, type] = {
     "capacity": np.float32,  # work capacity in [0, 1], from the barriers
     "wob_base": np.int32,  # refund weeks counted when the current benefit period began
     "benefit_since": np.int32,  # week the current benefit period began
+    "settle_week": np.int32,  # week the refund count reaches the last band (NEVER off benefit)
     "spell_start": np.int32,  # week the current state began
     "last_meeting": np.int32,  # week of the last caseworker meeting
     "caseworker": np.int32,  # caseworker slot, -1 if none
@@ -44,6 +45,7 @@ COLUMNS: dict[str, type] = {
     "last_benefit": np.int8,  # benefit state before the last exit
     "exit_week": np.int32,
     "followup_until": np.int32,
+    "relapse_week": np.int32,  # week a former recipient is scheduled to return to benefit
     "screened": np.bool_,
     "n_exits": np.int16,
     "n_relapses": np.int16,
@@ -56,43 +58,40 @@ PROGRAMME_NONE, PROGRAMME_COURSE, PROGRAMME_INTERNSHIP = 0, 1, 2
 
 
 class CitizenArrays:
-    """Column store of all citizens who have ever been in the model.
+    """Column store of all citizens who are ever in the model.
 
-    Citizens are never removed (a citizen who leaves is in state GONE), so an id is a stable
-    index. ``history[r, i]`` is citizen i's state at the end of week ``r - 1`` (row 0 is the
-    initial state); -1 before the citizen arrived.
+    Everyone who will arrive during the run is drawn when the model is built (the inflow does not
+    depend on the model's state), so the arrays have their final size from the start; ``n`` is
+    the number who have arrived so far. Citizens are never removed (a citizen who leaves is in
+    state GONE), so an id is a stable index. ``history[r, i]`` is citizen i's state at the end of
+    week ``r - 1`` (row 0 is the initial state); -1 before the citizen arrived.
 
     Args:
-        capacity: Rows to allocate; grows by doubling when exceeded.
+        size: Number of citizens to allocate (initial population plus all inflow).
         n_weeks: Number of simulated weeks (rows of the history).
     """
 
-    def __init__(self, capacity: int, n_weeks: int) -> None:
+    def __init__(self, size: int, n_weeks: int) -> None:
         self.n = 0
-        self._capacity = max(capacity, 16)
+        self.n_drawn = 0
+        self.size = size
         for name, dtype in COLUMNS.items():
-            setattr(self, name, np.zeros(self._capacity, dtype=dtype))
-        self.history = np.full((n_weeks + 1, self._capacity), -1, dtype=np.int8)
+            setattr(self, name, np.zeros(size, dtype=dtype))
+        self.history = np.full((n_weeks + 1, size), -1, dtype=np.int8)
 
-    def add(self, count: int) -> np.ndarray:
-        """Reserve ``count`` new citizen ids and return them (columns zeroed)."""
-        if self.n + count > self._capacity:
-            self._grow(self.n + count)
+    def reserve(self, count: int) -> np.ndarray:
+        """Ids for ``count`` citizens to be drawn (they arrive later, in id order)."""
+        if self.n_drawn + count > self.size:
+            raise ValueError(f"only {self.size} citizens allocated")
+        ids = np.arange(self.n_drawn, self.n_drawn + count)
+        self.n_drawn += count
+        return ids
+
+    def arrive(self, count: int) -> np.ndarray:
+        """The next ``count`` drawn citizens enter the model; returns their ids."""
         ids = np.arange(self.n, self.n + count)
         self.n += count
         return ids
-
-    def _grow(self, needed: int) -> None:
-        new_cap = max(needed, 2 * self._capacity)
-        for name, dtype in COLUMNS.items():
-            old = getattr(self, name)
-            grown = np.zeros(new_cap, dtype=dtype)
-            grown[: self._capacity] = old
-            setattr(self, name, grown)
-        history = np.full((self.history.shape[0], new_cap), -1, dtype=np.int8)
-        history[:, : self._capacity] = self.history
-        self.history = history
-        self._capacity = new_cap
 
     def counts(self) -> np.ndarray:
         """Number of citizens in each state."""
@@ -129,53 +128,63 @@ PROFILES: dict[State, EntrantProfile] = {
 }
 BARRIER_CONCENTRATION = 6.0  # Beta(a, b) with a + b = 6: a spread of about ±0.2 around the mean
 
+#: PROFILES as a table indexed by state code (rows of states without a profile are unused).
+PROFILE_FIELDS = tuple(EntrantProfile.__dataclass_fields__)
+PROFILE_TABLE = np.zeros((N_STATES, len(PROFILE_FIELDS)))
+for _state, _profile in PROFILES.items():
+    PROFILE_TABLE[_state] = [getattr(_profile, f) for f in PROFILE_FIELDS]
 
-def _beta(rng: np.random.Generator, mean: float, n: int) -> np.ndarray:
-    a = max(mean, 1e-3) * BARRIER_CONCENTRATION
-    b = max(1 - mean, 1e-3) * BARRIER_CONCENTRATION
-    return rng.beta(a, b, n)
+
+def _beta(rng: np.random.Generator, mean: np.ndarray) -> np.ndarray:
+    mean = np.clip(mean, 1e-3, 1 - 1e-3)
+    return rng.beta(mean * BARRIER_CONCENTRATION, (1 - mean) * BARRIER_CONCENTRATION)
 
 
 def draw_attributes(
     cz: CitizenArrays,
     ids: np.ndarray,
-    state: State,
-    week: int,
+    states: np.ndarray,
+    week: np.ndarray | int,
     rng: np.random.Generator,
     *,
     initial: bool,
     pension_age: float,
     move_away_weekly: float,
-    max_spell_weeks: int = 52,
+    max_spell_weeks: np.ndarray | int = 52,
 ) -> None:
-    """Fill the columns of new citizens ``ids`` entering ``state`` in ``week``.
+    """Fill the columns of citizens ``ids`` entering ``states`` in ``week`` (per citizen or for all).
 
     The number of draws depends only on ``len(ids)``, so the population is identical in every
     run that shares the seed. Initial citizens have been in their state for up to
-    ``max_spell_weeks`` weeks.
+    ``max_spell_weeks`` weeks (per citizen or for all).
     """
     n = len(ids)
-    p = PROFILES[state]
-    age = np.clip(rng.normal(p.age_mean, p.age_sd, n), p.age_min, p.age_max)
-    cz.state[ids] = state
+    p = {f: PROFILE_TABLE[states, i] for i, f in enumerate(PROFILE_FIELDS)}
+    age = np.clip(rng.normal(p["age_mean"], p["age_sd"]), p["age_min"], p["age_max"])
+    cz.state[ids] = states
     cz.birth_week[ids] = week - age * 52
     to_pension = np.ceil((pension_age - age) * 52).astype(np.int64)
     to_move = rng.geometric(move_away_weekly, n) if move_away_weekly > 0 else np.full(n, 1 << 30)
     cz.leave_week[ids] = week + np.minimum(to_pension, to_move)
-    cz.health[ids] = _beta(rng, p.health, n)
-    cz.social[ids] = _beta(rng, p.social, n)
-    cz.skills[ids] = _beta(rng, p.skills, n)
-    wob = rng.exponential(p.weeks_on_benefit, n).astype(np.int32) if initial else np.zeros(n, np.int32)
-    cz.wob_base[ids] = wob
+    cz.health[ids] = _beta(rng, p["health"])
+    cz.social[ids] = _beta(rng, p["social"])
+    cz.skills[ids] = _beta(rng, p["skills"])
+    if initial:
+        cz.wob_base[ids] = rng.exponential(p["weeks_on_benefit"]).astype(np.int32)
+        cz.spell_start[ids] = week - (rng.random(n) * max_spell_weeks).astype(np.int32)
+        cz.last_meeting[ids] = week - rng.integers(1, 13, n)
+    else:
+        cz.wob_base[ids] = 0
+        cz.spell_start[ids] = week
+        cz.last_meeting[ids] = NEVER
     cz.benefit_since[ids] = week
-    cz.spell_start[ids] = week - (rng.integers(0, max_spell_weeks, n) if initial else 0)
-    cz.last_meeting[ids] = week - rng.integers(1, 13, n) if initial else NEVER
     cz.caseworker[ids] = -1
     cz.effort_week[ids] = week
     cz.employer[ids] = -1
-    cz.last_benefit[ids] = state
+    cz.last_benefit[ids] = states
     cz.exit_week[ids] = NEVER
     cz.followup_until[ids] = NEVER
+    cz.relapse_week[ids] = NEVER
     cz.entry_week[ids] = week
 
 

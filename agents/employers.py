@@ -59,9 +59,15 @@ class EmployerArrays:
         """Each firm's demand multiplier for a given labour-demand index."""
         return index**self.sensitivity
 
-    def draw_vacancies(self, index: float, hire_rate: float, rng: np.random.Generator) -> np.ndarray:
-        """This week's vacancies open to the unemployed, per firm (Poisson)."""
-        self.vacancies = rng.poisson(self.size * hire_rate * self.demand(index))
+    def draw_vacancies(self, demand: np.ndarray, hire_rate: float, rng: np.random.Generator) -> np.ndarray:
+        """This week's vacancies open to the unemployed, per firm (Poisson).
+
+        Args:
+            demand: Each firm's demand multiplier this week (see :meth:`demand`).
+            hire_rate: Hires from unemployment per employee-week at reference demand.
+            rng: The ``employer_demand`` stream.
+        """
+        self.vacancies = rng.poisson(self.size * hire_rate * demand)
         return self.vacancies
 
     def pick(self, weights: np.ndarray, u: np.ndarray) -> np.ndarray:

@@ -3,8 +3,10 @@
 Usage: python benchmarks/paired_run.py [--repeat N]
 
 Start-up (interpreter, imports, one warm-up run) is excluded. Each repeat builds both models
-and runs them; model construction and the weekly steps are timed separately. An agent-step is one
-citizen present in the model for one week (citizens gone are not counted).
+and runs them as ``raaderum run`` does (no per-citizen agent objects); model construction and the
+weekly steps are timed separately. The same with a Mesa agent object per citizen is printed
+too. An agent-step is one citizen present in the model for one week (citizens gone are not
+counted).
 """
 
 import argparse
@@ -21,9 +23,9 @@ from sim.model import Municipality
 from sim.scenario import default_scenario
 
 
-def timed_paired(scenario):
+def timed_paired(scenario, views=False):
     t0 = time.perf_counter()
-    models = [Municipality(scenario.baseline()), Municipality(scenario)]
+    models = [Municipality(sc, agent_views=views) for sc in (scenario.baseline(), scenario)]
     t1 = time.perf_counter()
     steps = 0
     for m in models:
@@ -42,6 +44,8 @@ def main():
     run_paired(sc)  # warm-up
     build, run, steps = zip(*(timed_paired(sc) for _ in range(args.repeat)), strict=True)
     total = np.add(build, run)
+    vbuild, vrun, _ = zip(*(timed_paired(sc, views=True) for _ in range(args.repeat)), strict=True)
+    vtotal = np.add(vbuild, vrun)
     tracemalloc.start()
     run_paired(sc)
     _, traced_peak = tracemalloc.get_traced_memory()
@@ -56,6 +60,7 @@ def main():
     print(f"  build both models     median {np.median(build):.3f} s")
     print(f"  weekly steps          median {np.median(run):.3f} s")
     print(f"  agent-steps           {steps[0]:,}  ->  {steps[0] / np.median(run):,.0f} per second")
+    print(f"  with a Mesa agent object per citizen (agent_views=True): median {np.median(vtotal):.3f} s")
     print(f"  peak traced memory    {traced_peak / 2**20:.1f} MiB (numpy + Python objects, one paired run)")
     print(f"  process max RSS       {maxrss_mb:.0f} MiB")
 

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.budget import LINES
+from sim.budget import COST_LINES, INVESTMENT_LINES, LINES
 from sim.model import Municipality
 from sim.results import CLARIFIED, RunResult
 from sim.scenario import WEEKS_PER_YEAR, Scenario
@@ -23,8 +23,11 @@ log = logging.getLogger(__name__)
 
 
 def run_single(scenario: Scenario, seed: int | np.random.SeedSequence | None = None) -> RunResult:
-    """Run one scenario as given (its strategy included) and return the weekly result."""
-    return Municipality(scenario, seed=seed).run()
+    """Run one scenario as given (its strategy included) and return the weekly result.
+
+    No per-citizen agent objects are made (``agent_views=False``); results are identical.
+    """
+    return Municipality(scenario, seed=seed, agent_views=False).run()
 
 
 def payback_week(cumulative: np.ndarray, start: int) -> int | None:
@@ -96,15 +99,40 @@ class PairedResult:
         return float(np.dot(self.net_saving, self.discount_factors()))
 
     @property
+    def end_week(self) -> int:
+        """First week after the investment period."""
+        return min(self.scenario.week_of_year(self.scenario.strategy.end_year + 1), self.scenario.n_weeks)
+
+    @property
+    def investment_weekly(self) -> np.ndarray:
+        """Extra spending of the strategy, week by week (DKK).
+
+        In the investment period: all extra spending on staff, programmes and lever costs
+        (strategy minus baseline). After it: only the strategy's own lines (e.g. follow-up of
+        citizens who exited during the period); programme spending then follows the stocks.
+        """
+
+        def diff(lines: tuple[str, ...]) -> np.ndarray:
+            cols = [f"dkk_{n}" for n in lines]
+            return (
+                self.strategy.weekly[cols].sum(axis=1) - self.baseline.weekly[cols].sum(axis=1)
+            ).to_numpy()
+
+        in_period = np.arange(self.scenario.n_weeks) < self.end_week
+        return np.where(in_period, diff(COST_LINES), diff(INVESTMENT_LINES))
+
+    @property
     def investment_dkk(self) -> float:
-        """Undiscounted spending on the strategy's own lines (extra staff and lever costs)."""
-        return float((self.strategy.weekly["dkk_investment"] - self.baseline.weekly["dkk_investment"]).sum())
+        """Undiscounted total of :attr:`investment_weekly`: compare with the strategy's budget."""
+        return float(self.investment_weekly.sum())
 
     @property
     def roi(self) -> float | None:
-        """Return on investment: NPV per discounted krone of investment spending."""
-        spend = self.strategy.weekly["dkk_investment"] - self.baseline.weekly["dkk_investment"]
-        pv = float(np.dot(spend, self.discount_factors()))
+        """Return on investment: NPV per discounted krone of investment (None without spending).
+
+        The NPV already has the investment taken off, so 0 means the strategy just paid for itself.
+        """
+        pv = float(np.dot(self.investment_weekly, self.discount_factors()))
         return None if pv <= 0 else self.npv_dkk / pv
 
     def week_label(self, week: int | None) -> str | None:
@@ -129,7 +157,7 @@ class PairedResult:
     def summary(self) -> dict[str, Any]:
         """Machine-readable summary (the content of ``summary.json``)."""
         sc, b, s = self.scenario, self.baseline.weekly, self.strategy.weekly
-        period = (self.start_week, sc.week_of_year(sc.strategy.end_year + 1))
+        period = (self.start_week, self.end_week)
         stocks = {
             label: {
                 run: {name: int(df.at[w, f"stock_{name}"]) for name in STATE_NAMES}

@@ -73,7 +73,7 @@ def format_summary(summary: dict) -> str:
         "Budget (municipality, whole horizon):",
         f"  net cost baseline   {_mio(summary['budget_totals_dkk']['baseline']['municipal_net'])}",
         f"  net cost strategy   {_mio(summary['budget_totals_dkk']['strategy']['municipal_net'])}",
-        f"  investment spent    {_mio(summary['investment_dkk'])} "
+        f"  investment          {_mio(summary['investment_dkk'])} "
         f"(budget {_mio(summary['investment_budget_dkk'])})",
         f"  cumulative saving   {_mio(summary['cumulative_net_saving_dkk'])}",
         f"  NPV at {summary['discount_rate']:.1%}        {_mio(summary['npv_dkk'])}",

@@ -13,6 +13,7 @@ import numpy as np
 
 from agents.caseworkers import VACANT, CaseworkerArrays, allocate_meetings, assign_cases
 from agents.citizens import (
+    NEVER,
     PROFILES,
     PROGRAMME_COURSE,
     PROGRAMME_INTERNSHIP,
@@ -51,6 +52,8 @@ TRANSITION_ORDER = (
     "reclassification job-ready ↔ activity-ready",
     "relapse after an exit (including lay-off)",
 )
+INFLOW_STATES = (State.JOB_READY, State.ACTIVITY_READY, State.EDUCATION_READY, State.SICKNESS)
+MAX_EFFORT_AGE = 520  # weeks after which decayed effort is taken as the floor
 SICKNESS_REFERENCE_HEALTH = 0.3  # mean health barrier of the sick-listed (PROFILES)
 
 
@@ -60,9 +63,19 @@ class Municipality(mesa.Model):
     Args:
         scenario: Validated scenario.
         seed: Overrides ``scenario.seed``; an int or a ``numpy.random.SeedSequence``.
+        agent_views: Create a :class:`Citizen` Mesa agent for every citizen as they enter (what a
+            notebook wants: ``model.agents_by_type[Citizen]`` holds everyone). Experiments turn
+            this off for speed; results are identical, and :meth:`citizen` still returns a view
+            made on demand.
     """
 
-    def __init__(self, scenario: Scenario, seed: int | np.random.SeedSequence | None = None) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        seed: int | np.random.SeedSequence | None = None,
+        *,
+        agent_views: bool = True,
+    ) -> None:
         root = (
             seed
             if isinstance(seed, np.random.SeedSequence)
@@ -85,27 +98,21 @@ class Municipality(mesa.Model):
         )
         self.employers = EmployerArrays(scenario.market, self.streams.generator("employer_setup"))
         self.employer_agents = [Employer(self, i) for i in range(self.employers.n)]
+        #: Demand multiplier of every firm in every week (weeks × firms), and the lay-off factor.
+        self._firm_demand = self.cycle.demand[:, None] ** self.employers.sensitivity[None, :]
+        self._layoff_factor = self._firm_demand**-scenario.market.layoff_cycle_elasticity
 
-        pop = scenario.population
-        initial = {s: getattr(pop, s.name.lower()) for s in PROFILES}
-        expected_inflow = sum(
-            getattr(scenario.inflow, s.name.lower(), 0.0)
-            for s in State
-            if hasattr(scenario.inflow, s.name.lower())
-        )
-        capacity = int(sum(initial.values()) + 1.5 * expected_inflow * self.n_weeks) + 64
-        self.citizens = CitizenArrays(capacity, self.n_weeks)
-        self.citizen_agents: list[Citizen] = []
-        pop_rng = self.streams.generator("population")
-        for state, count in initial.items():
-            self._add_citizens(state, count, pop_rng, initial=True)
-        self._update_capacity(np.arange(self.citizens.n))
-        self.citizens.history[0, : self.citizens.n] = self.citizens.state[: self.citizens.n]
+        self.agent_views = agent_views
+        self._citizen_views: dict[int, Citizen] = {}
+        self._draw_population()
 
         self.caseworkers = CaseworkerArrays(scenario.staff, self._extra_slots(), Team[st.team.upper()])
         self.caseworkers.hire(self, np.flatnonzero(self.caseworkers.active))
         self._rates_by_year = {}
         self._decay = self._relapse_decay_table()
+        b = scenario.behaviour
+        self._retention = b.effort_retention ** np.arange(MAX_EFFORT_AGE + 1)
+        self._earnings_total = 0.0
         self._records = _Records(self.n_weeks)
         log.debug(
             "municipality %s: %d citizens, %d caseworker slots, %d employers",
@@ -139,26 +146,52 @@ class Municipality(mesa.Model):
         k = np.arange(self.n_weeks + 1)
         return b.relapse_floor + (1 - b.relapse_floor) * np.exp(-k / b.relapse_decay_weeks)
 
-    def _add_citizens(
-        self, state: State, count: int, rng: np.random.Generator, *, initial: bool
-    ) -> np.ndarray:
-        ids = self.citizens.add(count)
-        if count:
-            b = self.params.behaviour
-            spell = b.sickness_limit_weeks if state == State.SICKNESS else WEEKS_PER_YEAR
-            draw_attributes(
-                self.citizens,
-                ids,
-                state,
-                self.week,
-                rng,
-                initial=initial,
-                pension_age=b.pension_age,
-                move_away_weekly=b.move_away_weekly,
-                max_spell_weeks=spell,
-            )
-            self.citizen_agents.extend(Citizen(self, int(i)) for i in ids)
+    def _draw_population(self) -> None:
+        """Draw the initial population and everyone who will arrive during the run.
+
+        Inflow counts are Poisson by week and entry state, ``inflow.<state> · (u / u_ref)^e``.
+        They depend only on the business cycle and the ``inflow`` stream, so the whole schedule
+        is drawn here, and every run with the same seed sees the same newcomers.
+        """
+        sc = self.params
+        b = sc.behaviour
+        pop = sc.population
+        initial = np.repeat(
+            np.array(list(PROFILES), dtype=np.int8), [getattr(pop, s.name.lower()) for s in PROFILES]
+        )
+        scale = (self.cycle.unemployment / sc.market.reference_unemployment) ** sc.inflow.cycle_elasticity
+        means = np.outer(scale, [getattr(sc.inflow, s.name.lower()) for s in INFLOW_STATES])
+        counts = self.streams.generator("inflow").poisson(means)  # weeks × entry states
+        self._inflow_counts = counts.sum(axis=1)
+        newcomers = np.repeat(np.tile(np.array(INFLOW_STATES, dtype=np.int8), self.n_weeks), counts.ravel())
+        arrival = np.repeat(np.arange(self.n_weeks), self._inflow_counts)
+        self.citizens = c = CitizenArrays(initial.size + newcomers.size, self.n_weeks)
+        rng = self.streams.generator("population")
+        common = {"pension_age": b.pension_age, "move_away_weekly": b.move_away_weekly}
+        spell = np.where(initial == State.SICKNESS, b.sickness_limit_weeks, WEEKS_PER_YEAR)
+        draw_attributes(
+            c, c.reserve(initial.size), initial, 0, rng, initial=True, max_spell_weeks=spell, **common
+        )
+        draw_attributes(c, c.reserve(newcomers.size), newcomers, arrival, rng, initial=False, **common)
+        everyone = np.arange(c.size)
+        c.effort[everyone] = b.effort_floor
+        self._set_settle_week(everyone)
+        self._update_capacity(everyone)
+        self._arrive(initial.size)
+        c.history[0, : c.n] = c.state[: c.n]
+
+    def _arrive(self, count: int) -> np.ndarray:
+        """Let the next ``count`` drawn citizens enter the model."""
+        ids = self.citizens.arrive(count)
+        if self.agent_views:
+            self._citizen_views.update((int(i), Citizen(self, int(i))) for i in ids)
         return ids
+
+    def _set_settle_week(self, ids: np.ndarray) -> None:
+        """Week from which citizens ``ids`` (on benefit) are in the last refund band."""
+        c = self.citizens
+        last_band = self.params.budget.refund_band_first_weeks[-1]
+        c.settle_week[ids] = c.benefit_since[ids] + last_band - 1 - c.wob_base[ids]
 
     def _update_capacity(self, ids: np.ndarray) -> None:
         c = self.citizens
@@ -184,8 +217,13 @@ class Municipality(mesa.Model):
         return c.wob_base[ids] + np.where(on, running, 0)
 
     def citizen(self, index: int) -> Citizen:
-        """The citizen agent with array index ``index``."""
-        return self.citizen_agents[index]
+        """The citizen agent with array index ``index`` (made on first use without agent views)."""
+        if not 0 <= index < self.citizens.n:
+            raise IndexError(f"no citizen {index}; there are {self.citizens.n}")
+        view = self._citizen_views.get(index)
+        if view is None:
+            view = self._citizen_views[index] = Citizen(self, index)
+        return view
 
     def cases_of(self, slot: int) -> np.ndarray:
         """Ids of the citizens assigned to caseworker ``slot``."""
@@ -213,15 +251,16 @@ class Municipality(mesa.Model):
         case = np.flatnonzero(IS_CASE[old] & ~self._moved)
         self._assign(case, on)
         met = self._meetings(case, w, on, rec)
+        self._met = np.zeros(n, dtype=bool)
+        self._met[met] = True
         demand = self.cycle.demand[w]
-        firm_demand = self.employers.demand(demand)
         self._job_finding(case, old, w, on, demand, rec)
         self._sickness(case, old, w)
         self._meeting_decisions(met, old, w, on)
         self._resource_course_end(case, old, w)
         self._education(case, old, met, w)
         self._other_self_support(case, old, w)
-        self._relapse(old, w, firm_demand, rec)
+        self._relapse(w)
         self._meeting_effects(met, w, on, rec)
         self._programmes(case, w, on)
         self._barrier_shocks(case, w)
@@ -272,21 +311,10 @@ class Municipality(mesa.Model):
         self._records.quits[w] = quits.size
 
     def _inflow(self, w: int, on: bool) -> np.ndarray:
-        sc = self.params
-        rng = self.streams.generator("inflow")
-        scale = (self.cycle.unemployment[w] / sc.market.reference_unemployment) ** sc.inflow.cycle_elasticity
-        new_ids = []
-        for state in (State.JOB_READY, State.ACTIVITY_READY, State.EDUCATION_READY, State.SICKNESS):
-            count = int(rng.poisson(getattr(sc.inflow, state.name.lower()) * scale))
-            new_ids.append(
-                self._add_citizens(state, count, self.streams.generator("population"), initial=False)
-            )
-        ids = np.concatenate(new_ids)
-        self._update_capacity(ids)
-        c = self.citizens
-        c.effort[ids] = sc.behaviour.effort_floor
-        if on and sc.strategy.screening_triage:
-            c.screened[ids] = True
+        """This week's new claimants (drawn in advance) arrive; screened if the lever is on."""
+        ids = self._arrive(int(self._inflow_counts[w]))
+        if on and self.params.strategy.screening_triage:
+            self.citizens.screened[ids] = True
         return ids
 
     def _assign(self, case: np.ndarray, on: bool) -> None:
@@ -326,17 +354,17 @@ class Municipality(mesa.Model):
         met = case[pick[met_mask]]
         cw.meetings[:] = np.bincount(c.caseworker[met], minlength=cw.n)
         rec.meetings[w] = met.size
+        rec.meetings_by_team[w] = np.bincount(cw.team, weights=cw.meetings, minlength=len(Team))
         rec.case_citizens[w] = case.size
         rec.overdue[w] = int(np.sum(since >= interval))
-        teams = TEAM_OF_STATE[c.state[case]]
-        rec.cases_by_team[w] = np.bincount(teams, minlength=len(Team))
+        rec.cases_by_team[w] = np.bincount(cw.team, weights=cw.caseload, minlength=len(Team))
         rec.caseworkers_by_team[w] = cw.active_by_team()
         return met
 
     def _effort(self, ids: np.ndarray, w: int) -> np.ndarray:
         c, b = self.citizens, self.params.behaviour
-        age = np.minimum(w - c.effort_week[ids], 520)
-        return b.effort_floor + (c.effort[ids] - b.effort_floor) * b.effort_retention**age
+        age = np.minimum(w - c.effort_week[ids], MAX_EFFORT_AGE)
+        return b.effort_floor + (c.effort[ids] - b.effort_floor) * self._retention[age]
 
     def _exit_to_job(self, ids: np.ndarray, firms: np.ndarray) -> None:
         keep = ~self._moved[ids]
@@ -357,7 +385,7 @@ class Municipality(mesa.Model):
         seek = case[factor > 0]
         factor = factor[factor > 0]
         vacancies = self.employers.draw_vacancies(
-            demand, m.hire_rate_weekly, self.streams.generator("employer_demand")
+            self._firm_demand[w], m.hire_rate_weekly, self.streams.generator("employer_demand")
         )
         total_v = float(vacancies.sum())
         enterprise = on and sc.strategy.enterprise_oriented
@@ -380,7 +408,7 @@ class Municipality(mesa.Model):
         self._exit_to_job(ids, firms)
         # internships ending this week may turn into a job at the host firm
         ending = case[(c.programme[case] == PROGRAMME_INTERNSHIP) & (c.programme_end[case] == w)]
-        conv = m.internship_conversion * self.employers.demand(demand)[c.employer[ending]]
+        conv = m.internship_conversion * self._firm_demand[w, c.employer[ending]]
         if enterprise:
             conv = conv * eff.enterprise_conversion_multiplier
         if on and sc.strategy.supplier_monitoring:
@@ -446,7 +474,7 @@ class Municipality(mesa.Model):
     def _education(self, case: np.ndarray, old: np.ndarray, met: np.ndarray, w: int) -> None:
         c, b = self.citizens, self.params.behaviour
         er = case[old[case] == State.EDUCATION_READY]
-        p = b.education_start_weekly * np.where(np.isin(er, met), b.education_meeting_multiplier, 1.0)
+        p = b.education_start_weekly * np.where(self._met[er], b.education_meeting_multiplier, 1.0)
         self._move(er[self.streams.uniform("education", w, er) < p], State.EDUCATION)
         aged = er[(w - c.birth_week[er]) / 52 >= b.education_ready_max_age]
         dest = np.where(
@@ -464,21 +492,10 @@ class Municipality(mesa.Model):
         c = self.citizens
         return (c.health[ids] + c.social[ids] + c.skills[ids]) / 3
 
-    def _relapse(self, old: np.ndarray, w: int, firm_demand: np.ndarray, rec: "_Records") -> None:
-        c, sc = self.citizens, self.params
-        b = sc.behaviour
-        out = np.flatnonzero(IS_SELF_SUPPORT[old] & ~self._moved)
-        since = np.minimum(w - c.exit_week[out], self.n_weeks)
-        h = b.relapse_weekly * self._decay[since] * (1 + b.relapse_barrier_gain * self._mean_barrier(out))
-        firm = c.employer[out]
-        has_job = firm >= 0
-        h[has_job] *= firm_demand[firm[has_job]] ** -sc.market.layoff_cycle_elasticity
-        followed = c.followup_until[out] >= w
-        h[followed] *= sc.effects.followup_relapse_multiplier
-        was_sick = c.last_benefit[out] == State.SICKNESS
-        h[was_sick] = b.sickness_relapse_weekly * (1 + b.relapse_barrier_gain * c.health[out[was_sick]])
-        h = np.where(old[out] == State.EDUCATION, b.education_dropout_weekly, h)
-        back = out[self.streams.uniform("relapse", w, out) < h]
+    def _relapse(self, w: int) -> None:
+        """Former recipients whose scheduled relapse week has come return to benefit."""
+        c, b = self.citizens, self.params.behaviour
+        back = np.flatnonzero(c.relapse_week[: c.n] == w)
         age = (w - c.birth_week[back]) / 52
         dest = np.where(c.capacity[back] < b.activity_ready_capacity, State.ACTIVITY_READY, State.JOB_READY)
         dest = np.where(age < b.education_ready_max_age, State.EDUCATION_READY, dest)
@@ -487,7 +504,41 @@ class Municipality(mesa.Model):
         back = self._move(back, dest)
         laid_off = back[c.employer[back] >= 0]
         np.add.at(self.employers.layoffs, c.employer[laid_off], 1)
-        rec.followed_up[w] = int(followed.sum())
+
+    def _schedule_relapse(self, ids: np.ndarray, w: int) -> None:
+        """Draw the week in which citizens who exited in week ``w`` will return to benefit.
+
+        The relapse hazard ``h`` (per week) of each later week is known at exit: it depends on
+        the time since exit, the barriers (which do not change out of benefit), the employer's
+        demand over the (exogenous) business cycle, and follow-up. The citizen relapses in the
+        first week in which the cumulative hazard reaches ``E ~ Exp(1)``, so the chance of a
+        relapse in a week is ``1 - exp(-h)``. ``E`` is keyed by (exit week, citizen).
+        """
+        c, sc = self.citizens, self.params
+        b = sc.behaviour
+        c.relapse_week[ids] = NEVER
+        horizon = self.n_weeks - 1 - w
+        if ids.size == 0 or horizon <= 0:
+            return
+        k = np.arange(1, horizon + 1)
+        base = b.relapse_weekly * (1 + b.relapse_barrier_gain * self._mean_barrier(ids))
+        h = base[:, None] * self._decay[k][None, :]
+        firm = c.employer[ids]
+        job = firm >= 0
+        h[job] *= self._layoff_factor[w + 1 :, firm[job]].T
+        followed = c.followup_until[ids] > w
+        if followed.any():
+            covered = k[None, :] <= (c.followup_until[ids[followed]] - w)[:, None]
+            h[followed] *= np.where(covered, sc.effects.followup_relapse_multiplier, 1.0)
+        sick = (c.last_benefit[ids] == State.SICKNESS) & job
+        h[sick] = (b.sickness_relapse_weekly * (1 + b.relapse_barrier_gain * c.health[ids[sick]]))[:, None]
+        h[self._new[ids] == State.EDUCATION] = b.education_dropout_weekly
+        hazard = np.cumsum(h, axis=1)
+        threshold = -np.log1p(-self.streams.uniform("relapse", w, ids))
+        hit = hazard >= threshold[:, None]
+        first = hit.argmax(axis=1)
+        ever = hit[np.arange(ids.size), first]
+        c.relapse_week[ids] = np.where(ever, w + 1 + first, NEVER)
 
     def _meeting_effects(self, met: np.ndarray, w: int, on: bool, rec: "_Records") -> None:
         c, sc = self.citizens, self.params
@@ -563,6 +614,11 @@ class Municipality(mesa.Model):
         c.spell_start[changed] = w
         leaving_benefit = changed[IS_BENEFIT[prev] & ~IS_BENEFIT[new]]
         c.wob_base[leaving_benefit] += w - c.benefit_since[leaving_benefit]
+        c.settle_week[leaving_benefit] = NEVER
+        job_left = changed[prev == State.SELF_SUPPORTING]
+        job_started = changed[new == State.SELF_SUPPORTING]
+        self._earnings_total += float(c.earnings[job_started].sum(dtype=np.float64))
+        self._earnings_total -= float(c.earnings[job_left].sum(dtype=np.float64))
         exits = changed[IS_CASE[prev] & IS_SELF_SUPPORT[new]]
         c.exit_week[exits] = w
         c.n_exits[exits] += 1
@@ -575,15 +631,20 @@ class Municipality(mesa.Model):
         other = exits[(self._new[exits] == State.SELF_SUPPORTING) & (c.earnings[exits] == 0)]
         c.employer[other] = -1
         c.programme[exits] = PROGRAMME_NONE
+        self._schedule_relapse(exits, w)
         entering = changed[~IS_BENEFIT[prev] & IS_BENEFIT[new] & (new != State.GONE)]
         relapsed = entering[IS_SELF_SUPPORT[old[entering]]]
         c.n_relapses[relapsed] += 1
+        c.relapse_week[relapsed] = NEVER
+        c.followup_until[relapsed] = NEVER
         self._enter_benefit(entering, w)
         c.employer[relapsed] = -1
         c.earnings[relapsed] = 0
         gone = changed[new == State.GONE]
         c.earnings[gone] = 0
         c.employer[gone] = -1
+        c.relapse_week[gone] = NEVER
+        c.followup_until[gone] = NEVER
         left_case = changed[IS_CASE[prev] & ~IS_CASE[new]]
         c.caseworker[left_case] = -1
         c.assessment[left_case] = 0
@@ -599,6 +660,7 @@ class Municipality(mesa.Model):
         reset = np.asarray(self_supported) >= bud.refund_reset_weeks
         c.wob_base[ids[reset]] = 0
         c.benefit_since[ids] = w
+        self._set_settle_week(ids)
         c.effort[ids] = self.params.behaviour.effort_floor
         c.effort_week[ids] = w
 
@@ -621,17 +683,20 @@ class Municipality(mesa.Model):
             State.DISABILITY_PENSION,
         ):
             lines[LINE_INDEX[f"benefit_{state.name.lower()}"]] = counts[state] * rates[state]
-        on_benefit = np.flatnonzero(IS_BENEFIT[self._new])
-        paid = rates[self._new[on_benefit]]
+        total_benefits = float(counts @ rates)
         if year >= bud.refund_reform_year:
-            wob = c.wob_base[on_benefit] + (w - c.benefit_since[on_benefit]) + 1
-            lines[LINE_INDEX["refund"]] = float(paid @ refund_share(wob, bud))
-            case_wob = wob[IS_CASE[self._new[on_benefit]]]
+            # everyone in the last band gets its rate; those not yet there add the difference
+            last_rate = bud.refund_rates[-1]
+            young = np.flatnonzero(c.settle_week[: c.n] > w)
+            wob = c.wob_base[young] + (w - c.benefit_since[young]) + 1
+            extra = rates[self._new[young]] @ (refund_share(wob, bud) - last_rate)
+            lines[LINE_INDEX["refund"]] = last_rate * total_benefits + float(extra)
         else:
-            lines[LINE_INDEX["refund"]] = float(paid.sum() * bud.pre_reform_refund_rate)
-            case_ids = on_benefit[IS_CASE[self._new[on_benefit]]]
-            case_wob = c.wob_base[case_ids] + (w - c.benefit_since[case_ids]) + 1
-        rec.mean_weeks_on_benefit[w] = float(case_wob.mean()) if case_wob.size else 0.0
+            lines[LINE_INDEX["refund"]] = bud.pre_reform_refund_rate * total_benefits
+        case_now = np.flatnonzero(IS_CASE[self._new])
+        if case_now.size:
+            case_wob = c.wob_base[case_now] + (w - c.benefit_since[case_now]) + 1
+            rec.mean_weeks_on_benefit[w] = float(case_wob.mean())
         salary = sc.staff.annual_cost_dkk / WEEKS_PER_YEAR
         lines[LINE_INDEX["staff_base"]] = np.sum(cw.active & ~cw.is_extra) * salary
         lines[LINE_INDEX["staff_extra"]] = np.sum(cw.active & cw.is_extra) * salary
@@ -644,11 +709,12 @@ class Municipality(mesa.Model):
         lines[LINE_INDEX["team_assessment"]] = rec.team_assessments[w] * st.team_assessment_cost_dkk
         if on and st.integrated_casework:
             lines[LINE_INDEX["integrated_casework"]] = np.sum(cw.active) * st.integrated_cost_weekly_dkk
+        if st.relapse_followup:
+            rec.followed_up[w] = np.count_nonzero(c.followup_until[: c.n] >= w)
         lines[LINE_INDEX["followup"]] = rec.followed_up[w] * st.followup_cost_weekly_dkk
         if on and st.supplier_monitoring:
             lines[LINE_INDEX["supplier_monitoring"]] = st.monitoring_cost_weekly_dkk
-        n = self._new.size
-        rec.earnings[w] = float(c.earnings[:n][self._new == State.SELF_SUPPORTING].sum(dtype=np.float64))
+        rec.earnings[w] = self._earnings_total
         flex_earnings = counts[State.FLEX_JOB] * bud.flex_earnings_annual_dkk / WEEKS_PER_YEAR
         lines[LINE_INDEX["tax_income"]] = (rec.earnings[w] + flex_earnings) * bud.municipal_tax_rate
 
@@ -665,7 +731,8 @@ class _Records:
         self.meetings = z(n_weeks, dtype=np.int64)
         self.case_citizens = z(n_weeks, dtype=np.int64)
         self.overdue = z(n_weeks, dtype=np.int64)
-        self.cases_by_team = z((n_weeks, len(Team)), dtype=np.int64)
+        self.cases_by_team = z((n_weeks, len(Team)))
+        self.meetings_by_team = z((n_weeks, len(Team)))
         self.caseworkers_by_team = z((n_weeks, len(Team)), dtype=np.int64)
         self.quits = z(n_weeks, dtype=np.int64)
         self.vacancies = z(n_weeks)

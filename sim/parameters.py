@@ -262,7 +262,7 @@ class Behaviour(Section):
         doc="hiring weight by state: job-ready, activity-ready, education-ready, sickness, resource",
     )
     course_probability: float = param(
-        0.25, "share", source=ASSUMPTION, doc="referral to a job-search course at a meeting"
+        0.08, "share", source=ASSUMPTION, doc="referral to a job-search course at a meeting"
     )
     course_weeks: int = param(6, "positive", unit="weeks", source=ASSUMPTION)
     course_effort_gain: float = param(0.08, "share", unit="per week", source=ASSUMPTION)

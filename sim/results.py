@@ -60,6 +60,9 @@ class RunResult:
         for t, name in enumerate(TEAM_NAMES):
             cols[f"caseworkers_{name}"] = rec.caseworkers_by_team[:, t]
             cols[f"caseload_{name}"] = rec.cases_by_team[:, t] / np.maximum(rec.caseworkers_by_team[:, t], 1)
+            cols[f"contacts_per_case_{name}"] = rec.meetings_by_team[:, t] / np.maximum(
+                rec.cases_by_team[:, t], 1
+            )
         cols["caseworker_quits"] = rec.quits
         cols["vacancies"] = rec.vacancies
         cols["ordinary_unemployed"] = rec.ordinary_unemployed

@@ -92,14 +92,20 @@ def test_strategy_identical_to_baseline_before_it_starts(paired):
     pd.testing.assert_frame_equal(b, s)
 
 
-@pytest.mark.parametrize("extra", [0, 5, 14, 30])
-def test_more_caseworkers_never_lower_contacts(scenario, extra):
-    def contacts(n):
-        sc = with_section(scenario.baseline(), "strategy", extra_caseworkers=n)
-        w = run_single(sc).weekly
-        return w["meetings"][w.year == 2016].sum()
+def _contacts(scenario, n):
+    w = run_single(with_section(scenario, "strategy", extra_caseworkers=n)).weekly
+    period = (w.year >= 2016) & (w.year <= 2018)
+    return w["contacts_per_case_activity_ready"][period].mean()
 
-    assert contacts(extra + 5) >= contacts(extra)
+
+@pytest.mark.parametrize("extra", [0, 5, 10])
+def test_more_caseworkers_raise_contacts_per_citizen(scenario, extra):
+    assert _contacts(scenario, extra + 5) > _contacts(scenario, extra)
+
+
+def test_contacts_saturate_but_do_not_fall_at_low_caseload(scenario):
+    # below ~20 cases per caseworker everyone is met as often as the minimum interval allows
+    assert _contacts(scenario, 35) >= 0.98 * _contacts(scenario, 30)
 
 
 def test_recession_lowers_hiring(scenario):

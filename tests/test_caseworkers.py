@@ -1,0 +1,53 @@
+import numpy as np
+import pytest
+
+from agents.caseworkers import allocate_meetings, assign_cases
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_more_minutes_never_fewer_meetings(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 400))
+    slot = rng.integers(0, 8, n)
+    since = rng.integers(0, 40, n)
+    overdue = since >= rng.integers(4, 14, n)
+    minutes = rng.choice([90.0, 150.0], n)
+    less = allocate_meetings(slot, since, overdue, minutes, 600.0)
+    more = allocate_meetings(slot, since, overdue, minutes, 900.0)
+    assert np.all(more[less])  # everyone met with less time is met with more
+    assert more.sum() >= less.sum()
+
+
+def test_priority_overdue_then_longest_wait_within_time():
+    slot = np.zeros(4, dtype=np.int64)
+    since = np.array([3, 20, 8, 5])
+    overdue = np.array([False, False, True, False])
+    met = allocate_meetings(slot, since, overdue, np.full(4, 90.0), 180.0)
+    assert met.tolist() == [False, True, True, False]
+
+
+def test_each_caseworker_stays_within_its_minutes():
+    rng = np.random.default_rng(1)
+    slot = rng.integers(0, 5, 500)
+    minutes = rng.choice([90.0, 150.0], 500)
+    met = allocate_meetings(slot, rng.integers(0, 30, 500), rng.random(500) < 0.3, minutes, 1000.0)
+    used = np.bincount(slot[met], weights=minutes[met], minlength=5)
+    assert np.all(used <= 1000.0)
+    assert np.all(used > 1000.0 - 150.0)  # and does not leave a meeting's worth unused
+
+
+def test_new_cases_go_to_the_least_loaded_of_their_team():
+
+    from agents.caseworkers import CaseworkerArrays
+    from sim.parameters import Staff as StaffParams
+    from sim.states import Team
+
+    cw = CaseworkerArrays(
+        StaffParams(caseworkers_activity_ready=2, caseworkers_job_ready=2, caseworkers_sickness=1),
+        0,
+        Team.ACTIVITY_READY,
+    )
+    cw.caseload[:] = [10, 3, 7, 7, 0]
+    teams = np.array([Team.ACTIVITY_READY, Team.JOB_READY, Team.ACTIVITY_READY, Team.SICKNESS])
+    slots = assign_cases(np.arange(4), teams, cw)
+    assert slots.tolist() == [1, 2, 0, 4]

@@ -1,0 +1,102 @@
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import with_section
+
+from experiments import run_paired
+from sim.budget import LINE_INDEX, refund_share, weekly_rates
+from sim.model import Municipality
+from sim.states import IS_BENEFIT, State
+
+
+def test_agent_views_do_not_change_results(scenario):
+    with_views = Municipality(scenario, agent_views=True)
+    without = Municipality(scenario, agent_views=False)
+    pd.testing.assert_frame_equal(with_views.run().weekly, without.run().weekly)
+    assert len(without._citizen_views) == 0
+    assert without.citizen(5).state == with_views.citizen(5).state
+
+
+def test_newcomers_are_the_same_under_any_strategy(scenario):
+    a = Municipality(scenario.baseline(), agent_views=False)
+    b = Municipality(scenario, agent_views=False)
+    for column in ("birth_week", "health", "social", "skills", "entry_week", "leave_week"):
+        np.testing.assert_array_equal(getattr(a.citizens, column), getattr(b.citizens, column))
+
+
+def test_refund_line_equals_per_citizen_schedule(scenario):
+    m = Municipality(scenario, agent_views=False)
+    bud = scenario.budget
+    for _ in range(120):
+        m.step()
+        w = m.week - 1
+        c = m.citizens
+        states = c.state[: c.n]
+        on = np.flatnonzero(IS_BENEFIT[states])
+        rates = weekly_rates(bud, m.year_of(w))
+        wob = c.wob_base[on] + (w - c.benefit_since[on]) + 1
+        share = (
+            refund_share(wob, bud) if m.year_of(w) >= bud.refund_reform_year else bud.pre_reform_refund_rate
+        )
+        expected = float(np.sum(rates[states[on]] * share))
+        assert m._records.lines[w, LINE_INDEX["refund"]] == pytest.approx(expected, rel=1e-9)
+
+
+def test_relapse_schedule_follows_the_hazard(scenario):
+    sc = with_section(scenario, "behaviour", relapse_floor=1.0, relapse_barrier_gain=0.0, relapse_weekly=0.01)
+    sc = with_section(sc, "market", layoff_cycle_elasticity=0.0)
+    m = Municipality(sc, agent_views=False)
+    ids = np.flatnonzero(m.citizens.state[: m.citizens.n] == State.ACTIVITY_READY)
+    m._new = m.citizens.state[: m.citizens.n].copy()
+    m._new[ids] = State.SELF_SUPPORTING
+    m.citizens.last_benefit[ids] = State.ACTIVITY_READY
+    m._schedule_relapse(ids, 0)
+    week = m.citizens.relapse_week[ids]
+    within_year = np.mean((week >= 0) & (week <= 52))
+    expected = 1 - np.exp(-0.01 * 52)
+    assert within_year == pytest.approx(expected, abs=4 * np.sqrt(expected * (1 - expected) / ids.size))
+
+
+LEVERS = {
+    "extra_caseworkers": 10,
+    "target_caseload": 45.0,
+    "screening_triage": True,
+    "integrated_casework": True,
+    "courses_for_activity_ready": True,
+    "enterprise_oriented": True,
+    "relapse_followup": True,
+    "supplier_monitoring": True,
+    "more_offers": 2.0,
+}
+
+
+@pytest.mark.parametrize("lever", sorted(LEVERS))
+def test_each_lever_changes_outcomes(scenario, lever):
+    strategy = dataclasses.replace(scenario.baseline().strategy, name=lever, **{lever: LEVERS[lever]})
+    result = run_paired(scenario.replace(strategy=strategy))
+    b, s = result.baseline.weekly, result.strategy.weekly
+    assert not b["stock_activity_ready"].equals(s["stock_activity_ready"]) or not b["relapses"].equals(
+        s["relapses"]
+    )
+    spend = (s.filter(like="dkk_").sum() - b.filter(like="dkk_").sum()).abs().sum()
+    assert spend > 0
+    if lever not in ("courses_for_activity_ready", "more_offers"):
+        assert result.investment_dkk > 0  # levers with a cost line of their own
+
+
+def test_followup_lowers_relapse(scenario):
+    strategy = dataclasses.replace(scenario.strategy, relapse_followup=True)
+    with_followup = run_paired(scenario.replace(strategy=strategy)).strategy.weekly
+    without = run_paired(scenario).strategy.weekly
+    assert with_followup["relapses"].sum() < without["relapses"].sum()
+    assert with_followup["followed_up"].max() > 0
+
+
+def test_target_caseload_sets_the_number_of_extra_caseworkers(scenario):
+    strategy = dataclasses.replace(scenario.baseline().strategy, target_caseload=45.0)
+    m = Municipality(scenario.replace(strategy=strategy), agent_views=False)
+    cases = np.sum(np.isin(m.citizens.state[: m.citizens.n], [State.ACTIVITY_READY, State.RESOURCE_COURSE]))
+    base = scenario.staff.caseworkers_activity_ready
+    assert m.caseworkers.n - m.caseworkers.n_base == int(np.ceil(cases / 45.0)) - base
