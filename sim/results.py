@@ -10,7 +10,7 @@ from sim.budget import LINES, investment_cost, municipal_net
 from sim.states import CASE_STATES, IS_BENEFIT, IS_CASE, STATE_NAMES, TEAM_NAMES, State
 
 if TYPE_CHECKING:
-    from sim.model import _Records
+    from sim.records import WeeklyRecords
     from sim.scenario import Scenario
 
 CLARIFIED = (State.FLEX_JOB, State.RESOURCE_COURSE, State.DISABILITY_PENSION)
@@ -31,7 +31,7 @@ class RunResult:
     flows: np.ndarray
 
     @classmethod
-    def from_records(cls, scenario: "Scenario", rec: "_Records") -> "RunResult":
+    def from_records(cls, scenario: "Scenario", rec: "WeeklyRecords") -> "RunResult":
         """Assemble the weekly table from a model's records."""
         n = scenario.n_weeks
         weeks = np.arange(n)

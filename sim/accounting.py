@@ -1,0 +1,78 @@
+"""The weekly budget of a run: every line of :mod:`sim.budget`, from the model's state.
+
+Mixed into :class:`sim.model.Municipality`.
+"""
+
+import numpy as np
+
+from agents.caseworkers import CaseworkerArrays
+from agents.citizens import CitizenArrays
+from sim.budget import LINE_INDEX, refund_share, weekly_rates
+from sim.records import WeeklyRecords
+from sim.scenario import WEEKS_PER_YEAR, Scenario
+from sim.states import IS_CASE, N_STATES, State
+
+
+class AccountingRules:
+    """Books the week's spending, refund and tax."""
+
+    citizens: CitizenArrays
+    caseworkers: CaseworkerArrays
+    params: Scenario
+    _rates_by_year: dict[int, np.ndarray]
+    _earnings_total: float
+    _new: np.ndarray
+
+    def _budget(self, w: int, on: bool, rec: WeeklyRecords, newcomers: np.ndarray) -> None:
+        sc, c, cw = self.params, self.citizens, self.caseworkers
+        bud, st = sc.budget, sc.strategy
+        year = self.year_of(w)
+        if year not in self._rates_by_year:
+            self._rates_by_year[year] = weekly_rates(bud, year)
+        rates = self._rates_by_year[year]
+        lines = rec.lines[w]
+        counts = np.bincount(self._new, minlength=N_STATES)
+        for state in (
+            State.JOB_READY,
+            State.ACTIVITY_READY,
+            State.EDUCATION_READY,
+            State.SICKNESS,
+            State.RESOURCE_COURSE,
+            State.FLEX_JOB,
+            State.DISABILITY_PENSION,
+        ):
+            lines[LINE_INDEX[f"benefit_{state.name.lower()}"]] = counts[state] * rates[state]
+        total_benefits = float(counts @ rates)
+        if year >= bud.refund_reform_year:
+            # everyone in the last band gets its rate; those not yet there add the difference
+            last_rate = bud.refund_rates[-1]
+            young = np.flatnonzero(c.settle_week[: c.n] > w)
+            wob = c.wob_base[young] + (w - c.benefit_since[young]) + 1
+            extra = rates[self._new[young]] @ (refund_share(wob, bud) - last_rate)
+            lines[LINE_INDEX["refund"]] = last_rate * total_benefits + float(extra)
+        else:
+            lines[LINE_INDEX["refund"]] = bud.pre_reform_refund_rate * total_benefits
+        case_now = np.flatnonzero(IS_CASE[self._new])
+        if case_now.size:
+            case_wob = c.wob_base[case_now] + (w - c.benefit_since[case_now]) + 1
+            rec.mean_weeks_on_benefit[w] = float(case_wob.mean())
+        salary = sc.staff.annual_cost_dkk / WEEKS_PER_YEAR
+        lines[LINE_INDEX["staff_base"]] = np.sum(cw.active & ~cw.is_extra) * salary
+        lines[LINE_INDEX["staff_extra"]] = np.sum(cw.active & cw.is_extra) * salary
+        if on and st.enterprise_oriented:
+            lines[LINE_INDEX["enterprise_consultants"]] = st.enterprise_consultants * salary
+        lines[LINE_INDEX["programme_course"]] = rec.in_course[w] * bud.course_cost_weekly_dkk
+        lines[LINE_INDEX["programme_internship"]] = rec.in_internship[w] * bud.internship_cost_weekly_dkk
+        if on and st.screening_triage:
+            lines[LINE_INDEX["screening"]] = newcomers.size * st.screening_cost_dkk
+        lines[LINE_INDEX["team_assessment"]] = rec.team_assessments[w] * st.team_assessment_cost_dkk
+        if on and st.integrated_casework:
+            lines[LINE_INDEX["integrated_casework"]] = np.sum(cw.active) * st.integrated_cost_weekly_dkk
+        if st.relapse_followup:
+            rec.followed_up[w] = np.count_nonzero(c.followup_until[: c.n] >= w)
+        lines[LINE_INDEX["followup"]] = rec.followed_up[w] * st.followup_cost_weekly_dkk
+        if on and st.supplier_monitoring:
+            lines[LINE_INDEX["supplier_monitoring"]] = st.monitoring_cost_weekly_dkk
+        rec.earnings[w] = self._earnings_total
+        flex_earnings = counts[State.FLEX_JOB] * bud.flex_earnings_annual_dkk / WEEKS_PER_YEAR
+        lines[LINE_INDEX["tax_income"]] = (rec.earnings[w] + flex_earnings) * bud.municipal_tax_rate
