@@ -93,10 +93,6 @@ class CitizenArrays:
         self.n += count
         return ids
 
-    def counts(self) -> np.ndarray:
-        """Number of citizens in each state."""
-        return np.bincount(self.state[: self.n], minlength=N_STATES)
-
 
 @dataclass(frozen=True)
 class EntrantProfile:

@@ -55,15 +55,11 @@ class EmployerArrays:
         self.layoffs = np.zeros(n, dtype=np.int64)
         self.n = n
 
-    def demand(self, index: float) -> np.ndarray:
-        """Each firm's demand multiplier for a given labour-demand index."""
-        return index**self.sensitivity
-
     def draw_vacancies(self, demand: np.ndarray, hire_rate: float, rng: np.random.Generator) -> np.ndarray:
         """This week's vacancies open to the unemployed, per firm (Poisson).
 
         Args:
-            demand: Each firm's demand multiplier this week (see :meth:`demand`).
+            demand: Each firm's demand multiplier this week, ``index ** sensitivity``.
             hire_rate: Hires from unemployment per employee-week at reference demand.
             rng: The ``employer_demand`` stream.
         """

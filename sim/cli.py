@@ -30,6 +30,11 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--seed", type=int, help="override the scenario's seed (a non-negative integer)")
     run.add_argument("--out", type=Path, help="output folder (default: ./raaderum-out/<scenario name>/)")
     run.add_argument("-v", "--verbose", action="store_true", help="log progress")
+    sub.add_parser(
+        "params",
+        help="print every scenario parameter with its default, unit and source (Markdown)",
+        description="Print the parameter reference (the content of docs/PARAMETERS.md).",
+    )
     return parser
 
 
@@ -116,6 +121,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     if args.command == "run":
         return _run(args)
+    if args.command == "params":
+        from sim.scenario import parameter_reference
+
+        print(parameter_reference())
+        return 0
     parser.print_help()
     return 0
 

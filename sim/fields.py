@@ -134,9 +134,6 @@ def build_section(cls: type, data: Any, section: str) -> Any:
 
 def describe(cls: type) -> list[dict[str, Any]]:
     """List a section's parameters with default, rule, unit, source and meaning (for docs)."""
-    rows = []
-    for f in dataclasses.fields(cls):
-        if not f.metadata:
-            continue
-        rows.append({"name": f.name, "default": f.default, **f.metadata})
-    return rows
+    return [
+        {"name": f.name, "default": f.default, **f.metadata} for f in dataclasses.fields(cls) if f.metadata
+    ]

@@ -32,40 +32,38 @@ def weekly_table(result: PairedResult) -> pd.DataFrame:
     return table
 
 
-def plot_stocks(result: PairedResult, path: Path) -> None:
-    """Activity-ready and job-ready stocks, baseline vs strategy."""
+def _axes(result: PairedResult) -> tuple[plt.Figure, plt.Axes, pd.Series]:
+    """A figure, its axes and the weeks of the run as fractional years."""
     fig, ax = plt.subplots(figsize=(9, 4.5))
-    sc = result.scenario
-    years = sc.start_year + result.baseline.weekly["week"] / 52
-    for state, color in (("activity_ready", "tab:red"), ("job_ready", "tab:blue")):
-        ax.plot(
-            years,
-            result.baseline.weekly[f"stock_{state}"],
-            color=color,
-            ls="--",
-            label=f"{state.replace('_', '-')} — baseline",
-        )
-        ax.plot(
-            years,
-            result.strategy.weekly[f"stock_{state}"],
-            color=color,
-            label=f"{state.replace('_', '-')} — {sc.strategy.name}",
-        )
-    ax.axvspan(sc.strategy.start_year, sc.strategy.end_year + 1, color="0.9", label="investment period")
+    return fig, ax, result.scenario.start_year + result.baseline.weekly["week"] / 52
+
+
+def _save(fig: plt.Figure, ax: plt.Axes, title: str, ylabel: str, path: Path) -> None:
     ax.set_xlabel("year")
-    ax.set_ylabel("citizens")
-    ax.set_title(f"{sc.name}: stocks, baseline vs strategy")
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
     ax.legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
 
 
+def plot_stocks(result: PairedResult, path: Path) -> None:
+    """Activity-ready and job-ready stocks, baseline vs strategy."""
+    fig, ax, years = _axes(result)
+    sc = result.scenario
+    for state, color in (("activity_ready", "tab:red"), ("job_ready", "tab:blue")):
+        label = state.replace("_", "-")
+        ax.plot(years, result.baseline.stock(state), color=color, ls="--", label=f"{label} — baseline")
+        ax.plot(years, result.strategy.stock(state), color=color, label=f"{label} — {sc.strategy.name}")
+    ax.axvspan(sc.strategy.start_year, sc.strategy.end_year + 1, color="0.9", label="investment period")
+    _save(fig, ax, f"{sc.name}: stocks, baseline vs strategy", "citizens", path)
+
+
 def plot_net_saving(result: PairedResult, path: Path) -> None:
     """Cumulative net saving for the municipality, with the payback week marked."""
-    fig, ax = plt.subplots(figsize=(9, 4.5))
+    fig, ax, years = _axes(result)
     sc = result.scenario
-    years = sc.start_year + result.baseline.weekly["week"] / 52
     ax.plot(years, result.cumulative_net_saving / 1e6, color="tab:green", label="cumulative net saving")
     ax.axhline(0, color="0.4", lw=0.8)
     week = result.payback_week
@@ -73,13 +71,8 @@ def plot_net_saving(result: PairedResult, path: Path) -> None:
         ax.axvline(
             sc.start_year + week / 52, color="tab:orange", ls=":", label=f"payback {result.week_label(week)}"
         )
-    ax.set_xlabel("year")
-    ax.set_ylabel("mio. DKK")
-    ax.set_title(f"{sc.name}: municipality's cumulative net saving ({sc.strategy.name})")
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    title = f"{sc.name}: municipality's cumulative net saving ({sc.strategy.name})"
+    _save(fig, ax, title, "mio. DKK", path)
 
 
 def write_outputs(result: PairedResult, out_dir: Path) -> Path:

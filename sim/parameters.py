@@ -420,6 +420,24 @@ class Strategy(Section):
     followup_cost_weekly_dkk: float = param(100.0, "nonneg", unit="DKK/citizen-week", source=ASSUMPTION)
     monitoring_cost_weekly_dkk: float = param(5_000.0, "nonneg", unit="DKK/week", source=ASSUMPTION)
 
+    def levers_moved(self) -> list[str]:
+        """Names of the levers set away from their default (none: the strategy is a baseline)."""
+        return [name for name in LEVERS if getattr(self, name) != getattr(Strategy, name)]
+
+
+#: Strategy fields that change what happens (the rest are labels, period, budget and unit costs).
+LEVERS = (
+    "extra_caseworkers",
+    "target_caseload",
+    "screening_triage",
+    "integrated_casework",
+    "courses_for_activity_ready",
+    "enterprise_oriented",
+    "relapse_followup",
+    "supplier_monitoring",
+    "more_offers",
+)
+
 
 @dataclass(frozen=True)
 class Budget(Section):
@@ -469,8 +487,14 @@ class Budget(Section):
         "positive",
         unit="week",
         source="STAR, refusionsreformen; Lov om kommunernes finansiering af visse offentlige ydelser §6",
+        doc="first counted week of each refund band (refusionstrappen)",
     )
-    refund_rates: tuple[float, ...] = param((0.8, 0.4, 0.3, 0.2), "share", source="refusionsreformen")
+    refund_rates: tuple[float, ...] = param(
+        (0.8, 0.4, 0.3, 0.2),
+        "share",
+        source="refusionsreformen",
+        doc="refusion: share of a benefit the state refunds, per band",
+    )
     refund_reset_weeks: int = param(
         52, "positive", unit="weeks", source="refusionsreformen: 52 weeks of self-support resets"
     )

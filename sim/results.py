@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from sim.budget import LINES, investment_cost, municipal_net
-from sim.states import CASE_STATES, IS_BENEFIT, IS_CASE, STATE_NAMES, TEAM_NAMES, State
+from sim.states import CASE_STATES, IS_BENEFIT, STATE_NAMES, TEAM_NAMES, State
 
 if TYPE_CHECKING:
     from sim.records import WeeklyRecords
@@ -84,7 +84,3 @@ class RunResult:
         """Weekly stock of one state."""
         name = state.name.lower() if isinstance(state, State) else state
         return self.weekly[f"stock_{name}"]
-
-    def case_stock(self) -> pd.Series:
-        """Weekly number of citizens in job-centre states."""
-        return self.weekly[[f"stock_{n}" for n, c in zip(STATE_NAMES, IS_CASE, strict=True) if c]].sum(axis=1)

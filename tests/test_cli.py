@@ -75,3 +75,21 @@ def test_missing_file_and_negative_seed(tmp_path):
         assert proc.returncode == 2
         assert len(proc.stderr.strip().splitlines()) == 1
         assert list(tmp_path.iterdir()) == []
+
+
+def test_help_lists_commands(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["--help"])
+    assert info.value.code == 0
+    out = capsys.readouterr().out
+    assert "run" in out and "params" in out
+
+
+def test_parameter_reference_is_current(capsys):
+    from pathlib import Path
+
+    assert main(["params"]) == 0
+    printed = capsys.readouterr().out
+    committed = (Path(__file__).parents[1] / "docs" / "PARAMETERS.md").read_text(encoding="utf-8")
+    assert printed == committed, "docs/PARAMETERS.md is stale: raaderum params > docs/PARAMETERS.md"
+    assert "`refund_rates`" in printed and "refusion" in printed

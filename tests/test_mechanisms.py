@@ -72,6 +72,15 @@ LEVERS = {
 }
 
 
+def test_lever_table_matches_strategy_levers():
+    from sim.parameters import LEVERS as STRATEGY_LEVERS
+    from sim.parameters import Strategy
+
+    assert sorted(LEVERS) == sorted(STRATEGY_LEVERS)
+    assert Strategy().levers_moved() == []
+    assert Strategy(more_offers=2.0).levers_moved() == ["more_offers"]
+
+
 @pytest.mark.parametrize("lever", sorted(LEVERS))
 def test_each_lever_changes_outcomes(scenario, lever):
     strategy = dataclasses.replace(scenario.baseline().strategy, name=lever, **{lever: LEVERS[lever]})

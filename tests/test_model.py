@@ -191,5 +191,6 @@ def test_cycle_scenarios_differ(scenario):
 
 
 def test_short_horizon_runs(scenario):
-    w = run_single(short(scenario, end_year=2015)).weekly
-    assert len(w) == 52
+    result = run_single(short(scenario.baseline(), end_year=2015))
+    assert len(result.weekly) == 52
+    assert result.stock(State.ACTIVITY_READY).equals(result.stock("activity_ready"))
