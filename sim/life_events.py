@@ -49,7 +49,7 @@ class LifeEventRules:
         dest = self._permanent_decision(ending, w, State.ACTIVITY_READY)
         self._move(ending, dest)
 
-    def _education(self, case: np.ndarray, old: np.ndarray, met: np.ndarray, w: int) -> None:
+    def _education(self, case: np.ndarray, old: np.ndarray, w: int) -> None:
         c, b = self.citizens, self.params.behaviour
         er = case[old[case] == State.EDUCATION_READY]
         p = b.education_start_weekly * np.where(self._met[er], b.education_meeting_multiplier, 1.0)

@@ -258,7 +258,7 @@ class Municipality(CaseworkRules, LabourMarketRules, LifeEventRules, AccountingR
         self._sickness(case, old, w)
         self._meeting_decisions(met, old, w, on)
         self._resource_course_end(case, old, w)
-        self._education(case, old, met, w)
+        self._education(case, old, w)
         self._other_self_support(case, old, w)
         self._relapse(w)
         self._meeting_effects(met, w, on, rec)
@@ -311,6 +311,7 @@ class Municipality(CaseworkRules, LabourMarketRules, LifeEventRules, AccountingR
         changed = np.flatnonzero(self._moved & (self._new != old))
         prev, new = old[changed], self._new[changed]
         c.spell_start[changed] = w
+        c.assessment[changed] = 0  # an assessment belongs to the spell in which it was made
         leaving_benefit = changed[IS_BENEFIT[prev] & ~IS_BENEFIT[new]]
         c.wob_base[leaving_benefit] += w - c.benefit_since[leaving_benefit]
         c.settle_week[leaving_benefit] = NEVER
@@ -346,8 +347,9 @@ class Municipality(CaseworkRules, LabourMarketRules, LifeEventRules, AccountingR
         c.followup_until[gone] = NEVER
         left_case = changed[IS_CASE[prev] & ~IS_CASE[new]]
         c.caseworker[left_case] = -1
-        c.assessment[left_case] = 0
         c.programme[left_case] = PROGRAMME_NONE
+        to_permanent = left_case[~IS_SELF_SUPPORT[self._new[left_case]]]
+        c.employer[to_permanent] = -1  # an internship host is not kept into flex job or pension
         c.state[: self._new.size] = self._new
 
     def _enter_benefit(self, ids: np.ndarray, w: int) -> None:

@@ -194,3 +194,20 @@ def test_short_horizon_runs(scenario):
     result = run_single(short(scenario.baseline(), end_year=2015))
     assert len(result.weekly) == 52
     assert result.stock(State.ACTIVITY_READY).equals(result.stock("activity_ready"))
+
+
+def test_no_stale_fields_after_state_changes(model):
+    c = model.citizens
+    n = c.n
+    state = c.state[:n]
+    not_case = ~IS_CASE[state]
+    assert np.all(c.caseworker[:n][not_case] == -1)
+    assert np.all(c.programme[:n][not_case] == 0)
+    assert np.all(c.assessment[:n][not_case] == 0)
+    in_job = state == State.SELF_SUPPORTING
+    assert np.all(c.employer[:n][~IS_CASE[state] & ~in_job] == -1)
+    assert np.all((c.earnings[:n] > 0) <= in_job)
+    scheduled = c.relapse_week[:n] >= 0
+    assert np.all(np.isin(state[scheduled], [State.SELF_SUPPORTING, State.EDUCATION]))
+    assert np.all(c.relapse_week[:n][scheduled] >= model.week)
+    assert model._earnings_total == pytest.approx(float(c.earnings[:n][in_job].sum(dtype=np.float64)))
