@@ -5,23 +5,15 @@ Mixed into :class:`sim.model.Municipality`.
 
 import numpy as np
 
-from agents.caseworkers import CaseworkerArrays
-from agents.citizens import CitizenArrays
 from sim.budget import LINE_INDEX, refund_share, weekly_rates
 from sim.records import WeeklyRecords
-from sim.scenario import WEEKS_PER_YEAR, Scenario
+from sim.rules import ModelParts
+from sim.scenario import WEEKS_PER_YEAR
 from sim.states import IS_CASE, N_STATES, State
 
 
-class AccountingRules:
+class AccountingRules(ModelParts):
     """Books the week's spending, refund and tax."""
-
-    citizens: CitizenArrays
-    caseworkers: CaseworkerArrays
-    params: Scenario
-    _rates_by_year: dict[int, np.ndarray]
-    _earnings_total: float
-    _new: np.ndarray
 
     def _budget(self, w: int, on: bool, rec: WeeklyRecords, newcomers: np.ndarray) -> None:
         sc, c, cw = self.params, self.citizens, self.caseworkers

@@ -5,28 +5,15 @@ Mixed into :class:`sim.model.Municipality`; the methods read and write the model
 
 import numpy as np
 
-from agents.caseworkers import VACANT, CaseworkerArrays, allocate_meetings, assign_cases
-from agents.citizens import PROGRAMME_COURSE, PROGRAMME_INTERNSHIP, PROGRAMME_NONE, CitizenArrays
-from agents.employers import EmployerArrays
+from agents.caseworkers import VACANT, allocate_meetings, assign_cases
+from agents.citizens import PROGRAMME_COURSE, PROGRAMME_INTERNSHIP, PROGRAMME_NONE
 from sim.records import WeeklyRecords
-from sim.scenario import Scenario
+from sim.rules import ModelParts
 from sim.states import IS_CASE, TEAM_OF_STATE, State, Team
-from sim.streams import RandomStreams
 
 
-class CaseworkRules:
+class CaseworkRules(ModelParts):
     """What caseworkers do each week."""
-
-    citizens: CitizenArrays
-    caseworkers: CaseworkerArrays
-    employers: EmployerArrays
-    params: Scenario
-    streams: RandomStreams
-    _records: WeeklyRecords
-    #: This week's new states and who has already changed state (set by the model's step).
-    _new: np.ndarray
-    _moved: np.ndarray
-    _period: tuple[int, int]
 
     def _staffing(self, w: int, on: bool) -> None:
         """Quits, refills of vacant slots, and the strategy's extra caseworkers coming and going."""
@@ -65,7 +52,7 @@ class CaseworkRules:
             ok = new_slot >= 0
             cw.caseload += np.bincount(new_slot[ok], minlength=cw.n)
 
-    def _meetings(self, case: np.ndarray, w: int, on: bool, rec: WeeklyRecords) -> np.ndarray:
+    def _meetings(self, case: np.ndarray, w: int, rec: WeeklyRecords) -> np.ndarray:
         c, cw, s = self.citizens, self.caseworkers, self.params.staff
         slot = c.caseworker[case]
         since = w - c.last_meeting[case]
@@ -121,7 +108,7 @@ class CaseworkRules:
         dest[cap >= b.job_ready_capacity] = State.JOB_READY
         return dest
 
-    def _meeting_effects(self, met: np.ndarray, w: int, on: bool, rec: WeeklyRecords) -> None:
+    def _meeting_effects(self, met: np.ndarray, w: int, on: bool) -> None:
         c, sc = self.citizens, self.params
         b, eff, st = sc.behaviour, sc.effects, sc.strategy
         m = met[IS_CASE[self._new[met]]]

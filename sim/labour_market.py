@@ -5,26 +5,15 @@ Mixed into :class:`sim.model.Municipality`; the methods read and write the model
 
 import numpy as np
 
-from agents.citizens import PROGRAMME_INTERNSHIP, CitizenArrays
-from agents.employers import EmployerArrays
+from agents.citizens import PROGRAMME_INTERNSHIP
 from sim.records import WeeklyRecords
-from sim.scenario import WEEKS_PER_YEAR, Scenario
+from sim.rules import ModelParts
+from sim.scenario import WEEKS_PER_YEAR
 from sim.states import State
-from sim.streams import RandomStreams
 
 
-class LabourMarketRules:
+class LabourMarketRules(ModelParts):
     """Hiring of citizens on benefit, in competition with the ordinary unemployed."""
-
-    citizens: CitizenArrays
-    employers: EmployerArrays
-    params: Scenario
-    streams: RandomStreams
-    _records: WeeklyRecords
-    _new: np.ndarray
-    _moved: np.ndarray
-    #: Demand multiplier of every firm in every week (weeks × firms).
-    _firm_demand: np.ndarray
 
     def _exit_to_job(self, ids: np.ndarray, firms: np.ndarray) -> None:
         keep = ~self._moved[ids]
@@ -36,9 +25,7 @@ class LabourMarketRules:
         )
         np.add.at(self.employers.hires, firms[keep], 1)
 
-    def _job_finding(
-        self, case: np.ndarray, old: np.ndarray, w: int, on: bool, demand: float, rec: WeeklyRecords
-    ) -> None:
+    def _job_finding(self, case: np.ndarray, old: np.ndarray, w: int, on: bool, rec: WeeklyRecords) -> None:
         sc, c = self.params, self.citizens
         b, m, eff = sc.behaviour, sc.market, sc.effects
         factor = np.asarray(b.job_search_factor)[old[case]]

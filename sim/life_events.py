@@ -5,28 +5,15 @@ Mixed into :class:`sim.model.Municipality`; the methods read and write the model
 
 import numpy as np
 
-from agents.citizens import NEVER, CitizenArrays
-from agents.employers import EmployerArrays
-from sim.scenario import Scenario
+from agents.citizens import NEVER
+from sim.rules import ModelParts
 from sim.states import State
-from sim.streams import RandomStreams
 
 SICKNESS_REFERENCE_HEALTH = 0.3  # mean health barrier of the sick-listed (PROFILES)
 
 
-class LifeEventRules:
+class LifeEventRules(ModelParts):
     """Transitions that do not need a caseworker's decision."""
-
-    citizens: CitizenArrays
-    employers: EmployerArrays
-    params: Scenario
-    streams: RandomStreams
-    n_weeks: int
-    _new: np.ndarray
-    _met: np.ndarray
-    #: Relapse hazard multiplier by weeks since exit, and lay-off factor (weeks × firms).
-    _decay: np.ndarray
-    _layoff_factor: np.ndarray
 
     def _sickness(self, case: np.ndarray, old: np.ndarray, w: int) -> None:
         c, b = self.citizens, self.params.behaviour

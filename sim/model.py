@@ -250,18 +250,17 @@ class Municipality(CaseworkRules, LabourMarketRules, LifeEventRules, AccountingR
 
         case = np.flatnonzero(IS_CASE[old] & ~self._moved)
         self._assign(case, on)
-        met = self._meetings(case, w, on, rec)
+        met = self._meetings(case, w, rec)
         self._met = np.zeros(n, dtype=bool)
         self._met[met] = True
-        demand = self.cycle.demand[w]
-        self._job_finding(case, old, w, on, demand, rec)
+        self._job_finding(case, old, w, on, rec)
         self._sickness(case, old, w)
         self._meeting_decisions(met, old, w, on)
         self._resource_course_end(case, old, w)
         self._education(case, old, w)
         self._other_self_support(case, old, w)
         self._relapse(w)
-        self._meeting_effects(met, w, on, rec)
+        self._meeting_effects(met, w, on)
         self._programmes(case, w, on)
         self._barrier_shocks(case, w)
         self._update_capacity(case)
