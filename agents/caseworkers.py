@@ -40,6 +40,7 @@ class CaseworkerArrays:
         self.is_extra = np.arange(self.n) >= self.n_base
         self.active = ~self.is_extra
         self.refill_week = np.full(self.n, VACANT, dtype=np.int32)
+        self.joined_week = np.full(self.n, VACANT, dtype=np.int32)
         self.caseload = np.zeros(self.n, dtype=np.int32)
         self.meetings = np.zeros(self.n, dtype=np.int32)
         self.minutes_per_week = staff.hours_per_week * (1 - staff.admin_share) * 60
@@ -56,6 +57,7 @@ class CaseworkerArrays:
         for s in slots:
             self.active[s] = True
             self.refill_week[s] = VACANT
+            self.joined_week[s] = model.week
             self._agents[s] = Caseworker(model, int(s))
 
     def leave(self, slots: np.ndarray, refill_week: int) -> None:
@@ -79,21 +81,79 @@ class CaseworkerArrays:
         return np.bincount(self.team[self.active], minlength=len(Team))
 
 
-def assign_cases(citizens: np.ndarray, teams: np.ndarray, cw: CaseworkerArrays) -> np.ndarray:
-    """Assign caseworkers to ``citizens`` (ids) needing one, by team.
+def water_fill(loads: np.ndarray, k: int) -> np.ndarray:
+    """Split ``k`` new cases over caseworkers so that the lowest caseloads are filled first.
 
-    Within a team, new cases go round-robin to the active caseworkers ordered by their current
-    caseload, lowest first. Returns the slot per citizen (-1 if the team has nobody active).
+    Returns how many cases each caseworker gets (adding up to ``k``); afterwards the loads of
+    those who got cases differ by at most one, and nobody who got a case ends above anyone else.
     """
-    slots = np.full(len(citizens), -1, dtype=np.int32)
-    for team in np.unique(teams):
+    m = loads.size
+    if m == 0 or k <= 0:
+        return np.zeros(m, dtype=np.int64)
+    order = np.argsort(loads, kind="stable")
+    sorted_loads = loads[order].astype(np.int64)
+    prefix = np.cumsum(sorted_loads)
+    # cost of raising the j lowest to the level of the j-th
+    cost = np.arange(1, m + 1) * sorted_loads - prefix
+    j = int(np.searchsorted(cost, k, side="right"))  # the j lowest are filled
+    level, extra = divmod(k + int(prefix[j - 1]), j)
+    give = np.zeros(m, dtype=np.int64)
+    give[:j] = level - sorted_loads[:j]
+    give[:extra] += 1
+    counts = np.zeros(m, dtype=np.int64)
+    counts[order] = give
+    return counts
+
+
+def assign_cases(teams: np.ndarray, cw: "CaseworkerArrays") -> np.ndarray:
+    """Give each case needing a caseworker (one entry per case, its team) a slot.
+
+    Within a team, cases go to the active caseworkers with the lowest caseloads first
+    (:func:`water_fill`). Returns the slot per case (-1 if the team has nobody active) and adds
+    the cases to ``cw.caseload``.
+    """
+    slots = np.full(teams.size, -1, dtype=np.int32)
+    for team in np.flatnonzero(np.bincount(teams, minlength=1)):
         members = np.flatnonzero(cw.active & (cw.team == team))
         if members.size == 0:
             continue
-        order = members[np.argsort(cw.caseload[members], kind="stable")]
         pick = np.flatnonzero(teams == team)
-        slots[pick] = order[np.arange(pick.size) % order.size]
+        counts = water_fill(cw.caseload[members], pick.size)
+        slots[pick] = np.repeat(members, counts)
+        cw.caseload[members] += counts
     return slots
+
+
+def cases_to_hand_over(
+    slot: np.ndarray, rapport: np.ndarray, cw: "CaseworkerArrays", team: int
+) -> np.ndarray:
+    """Cases to move when a caseworker joins ``team``: the excess above the team's mean caseload.
+
+    Each caseworker above the mean (rounded up) gives up the cases with the least rapport first.
+
+    Args:
+        slot: Caseworker slot of every assigned case.
+        rapport: The cases' rapport with their caseworker.
+        cw: Caseworker slots (``caseload`` up to date).
+        team: The team to rebalance.
+
+    Returns:
+        Positions (into ``slot``) of the cases to hand over.
+    """
+    members = np.flatnonzero(cw.active & (cw.team == team))
+    if members.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    target = int(np.ceil(cw.caseload[members].sum() / members.size))
+    excess = np.zeros(cw.n, dtype=np.int64)
+    excess[members] = np.maximum(cw.caseload[members] - target, 0)
+    mine = np.flatnonzero(excess[slot] > 0)
+    if mine.size == 0:
+        return mine
+    order = mine[np.lexsort((rapport[mine], slot[mine]))]
+    s_slot = slot[order]
+    starts = np.flatnonzero(np.r_[True, s_slot[1:] != s_slot[:-1]])
+    rank = np.arange(order.size) - np.repeat(starts, np.diff(np.r_[starts, order.size]))
+    return order[rank < excess[s_slot]]
 
 
 def allocate_meetings(

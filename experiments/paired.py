@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.budget import COST_LINES, INVESTMENT_LINES, LINES
+from sim.budget import COST_LINES, LEVER_LINES, LINES
 from sim.model import Municipality
 from sim.results import CLARIFIED, RunResult
 from sim.scenario import WEEKS_PER_YEAR, Scenario
@@ -33,10 +33,11 @@ def run_single(scenario: Scenario, seed: int | np.random.SeedSequence | None = N
 def payback_week(cumulative: np.ndarray, start: int) -> int | None:
     """First week from ``start`` after which the cumulative saving never falls below zero.
 
-    Returns None when the cumulative saving is negative at the end of the horizon.
+    Returns None when the cumulative saving is negative at the end of the horizon, or when the
+    strategy changed nothing (zero saving every week: there is nothing to pay back).
     """
     tail = cumulative[start:]
-    if tail.size == 0 or tail[-1] < 0:
+    if tail.size == 0 or tail[-1] < 0 or not np.any(tail):
         return None
     negative = np.flatnonzero(tail < 0)
     return start + (int(negative[-1]) + 1 if negative.size else 0)
@@ -119,7 +120,7 @@ class PairedResult:
             ).to_numpy()
 
         in_period = np.arange(self.scenario.n_weeks) < self.end_week
-        return np.where(in_period, diff(COST_LINES), diff(INVESTMENT_LINES))
+        return np.where(in_period, diff(COST_LINES), diff(LEVER_LINES))
 
     @property
     def investment_dkk(self) -> float:
@@ -145,11 +146,12 @@ class PairedResult:
         """Week indices of the dates the summary reports stocks at."""
         last = self.scenario.n_weeks - 1
         s = self.start_week
+        before = max(s - 1, 0)  # stocks are at the end of a week: the last week before the start
         marks = {
             "start": 0,
-            "investment_start": s,
-            "one_year_in": s + 52,
-            "two_years_in": s + 104,
+            "investment_start": before,
+            "one_year_in": before + 52,
+            "two_years_in": before + 104,
             "end": last,
         }
         return {k: min(v, last) for k, v in marks.items()}
@@ -201,7 +203,7 @@ class PairedResult:
             "budget_totals_dkk": {
                 run: {
                     line: float(df[f"dkk_{line}"].sum())
-                    for line in (*LINES, "municipal_net", "state", "investment")
+                    for line in (*LINES, "municipal_net", "state", "lever_costs")
                 }
                 for run, df in (("baseline", b), ("strategy", s))
             },

@@ -61,7 +61,9 @@ class AccountingRules(ModelParts):
         if on and st.integrated_casework:
             lines[LINE_INDEX["integrated_casework"]] = np.sum(cw.active) * st.integrated_cost_weekly_dkk
         if st.relapse_followup:
-            rec.followed_up[w] = np.count_nonzero(c.followup_until[: c.n] >= w)
+            # followed up in the weeks after the exit week, up to followup_until
+            n = c.n
+            rec.followed_up[w] = np.count_nonzero((c.followup_until[:n] >= w) & (c.exit_week[:n] < w))
         lines[LINE_INDEX["followup"]] = rec.followed_up[w] * st.followup_cost_weekly_dkk
         if on and st.supplier_monitoring:
             lines[LINE_INDEX["supplier_monitoring"]] = st.monitoring_cost_weekly_dkk

@@ -25,8 +25,8 @@ COST_LINES = (
     "followup",
     "supplier_monitoring",
 )
-#: Lines that exist only because of a strategy: the investment.
-INVESTMENT_LINES = (
+#: Lines that exist only because of a strategy's levers.
+LEVER_LINES = (
     "staff_extra",
     "enterprise_consultants",
     "screening",
@@ -82,6 +82,6 @@ def municipal_net(lines: np.ndarray) -> np.ndarray:
     return spending - lines[..., LINE_INDEX["refund"]] - lines[..., LINE_INDEX["tax_income"]]
 
 
-def investment_cost(lines: np.ndarray) -> np.ndarray:
+def lever_costs(lines: np.ndarray) -> np.ndarray:
     """Spending on the strategy's own lines (extra staff and lever costs)."""
-    return lines[..., [LINE_INDEX[n] for n in INVESTMENT_LINES]].sum(axis=-1)
+    return lines[..., [LINE_INDEX[n] for n in LEVER_LINES]].sum(axis=-1)

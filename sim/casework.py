@@ -5,7 +5,7 @@ Mixed into :class:`sim.model.Municipality`; the methods read and write the model
 
 import numpy as np
 
-from agents.caseworkers import VACANT, allocate_meetings, assign_cases
+from agents.caseworkers import VACANT, allocate_meetings, assign_cases, cases_to_hand_over
 from agents.citizens import PROGRAMME_COURSE, PROGRAMME_INTERNSHIP, PROGRAMME_NONE
 from sim.records import WeeklyRecords
 from sim.rules import ModelParts
@@ -24,7 +24,8 @@ class CaseworkRules(ModelParts):
             cw.leave(quits, w + self.params.staff.vacancy_weeks)
         refill = np.flatnonzero(~cw.active & (cw.refill_week == w) & (~cw.is_extra | on))
         if w == self._period[0]:
-            refill = np.flatnonzero(~cw.active & (cw.is_extra | (cw.refill_week == w)))
+            extra = np.flatnonzero(cw.is_extra)[: self._extra_at_start()]
+            refill = np.union1d(refill, extra)
         if refill.size:
             cw.hire(self, refill)
         if w == self._period[1]:
@@ -32,7 +33,14 @@ class CaseworkRules(ModelParts):
             cw.leave(ending, VACANT)
         self._records.quits[w] = quits.size
 
-    def _assign(self, case: np.ndarray, on: bool) -> None:
+    def _assign(self, case: np.ndarray, w: int, on: bool) -> None:
+        """Give cases without a valid caseworker one; a caseworker who joins takes over cases.
+
+        A case needs a caseworker when it has none, its caseworker left, or it changed team
+        (unless casework is integrated). When a caseworker joins a team, the team's caseworkers
+        above the mean hand over their excess cases (least rapport first). New and handed-over
+        cases go to the lowest caseloads first. A change of caseworker resets rapport.
+        """
         c, cw = self.citizens, self.caseworkers
         slot = c.caseworker[case]
         team_needed = TEAM_OF_STATE[c.state[case]]
@@ -42,15 +50,24 @@ class CaseworkRules(ModelParts):
         if not integrated:
             valid[valid] = cw.team[slot[valid]] == team_needed[valid]
         cw.caseload[:] = np.bincount(slot[valid], minlength=cw.n)
-        need = case[~valid]
-        if need.size:
-            had = c.caseworker[need] >= 0
-            new_slot = assign_cases(need, team_needed[~valid], cw)
-            c.caseworker[need] = new_slot
-            c.rapport[need] = 0.0
-            c.n_caseworker_changes[need[had]] += 1
-            ok = new_slot >= 0
-            cw.caseload += np.bincount(new_slot[ok], minlength=cw.n)
+        unassigned = np.flatnonzero(~valid)
+        positions, teams = [unassigned], [team_needed[unassigned]]
+        joined = cw.active & (cw.joined_week == w)
+        for team in np.unique(cw.team[joined]) if joined.any() else ():
+            held = np.flatnonzero(valid)
+            moved = held[cases_to_hand_over(slot[held], c.rapport[case[held]], cw, team)]
+            np.subtract.at(cw.caseload, slot[moved], 1)
+            valid[moved] = False
+            positions.append(moved)
+            teams.append(np.full(moved.size, team, dtype=team_needed.dtype))
+        pos = np.concatenate(positions)
+        if pos.size == 0:
+            return
+        need = case[pos]
+        had = c.caseworker[need] >= 0
+        c.caseworker[need] = assign_cases(np.concatenate(teams), cw)
+        c.rapport[need] = 0.0
+        c.n_caseworker_changes[need[had]] += 1
 
     def _meetings(self, case: np.ndarray, w: int, rec: WeeklyRecords) -> np.ndarray:
         c, cw, s = self.citizens, self.caseworkers, self.params.staff
@@ -91,8 +108,12 @@ class CaseworkRules(ModelParts):
         done = assessing[c.assessment[assessing] >= b.assessment_meetings]
         c.assessment[done] = 0.0
         self._move(done, self._permanent_decision(done, w, State.RESOURCE_COURSE))
-        up = ar[c.capacity[ar] >= b.job_ready_capacity]
-        self._move(up, State.JOB_READY)
+
+    def _reclassify(self, met: np.ndarray, old: np.ndarray) -> None:
+        """Reclassify at a meeting: activity-ready ↔ job-ready as work capacity rises or falls."""
+        c, b = self.citizens, self.params.behaviour
+        ar = met[old[met] == State.ACTIVITY_READY]
+        self._move(ar[c.capacity[ar] >= b.job_ready_capacity], State.JOB_READY)
         jr = met[old[met] == State.JOB_READY]
         self._move(jr[c.capacity[jr] < b.activity_ready_capacity], State.ACTIVITY_READY)
 
@@ -140,9 +161,9 @@ class CaseworkRules(ModelParts):
         to_intern = free[u < p_intern]
         to_course = free[(u >= p_intern) & (u < p_intern + p_course)]
         c.programme[to_course] = PROGRAMME_COURSE
-        c.programme_end[to_course] = w + b.course_weeks
+        c.programme_end[to_course] = w + b.course_weeks - 1  # the referral week is the first
         c.programme[to_intern] = PROGRAMME_INTERNSHIP
-        c.programme_end[to_intern] = w + b.internship_weeks
+        c.programme_end[to_intern] = w + b.internship_weeks - 1
         firms = self.employers.pick(
             self.employers.size, self.streams.uniform("employer_choice", w, to_intern, draw=2)
         )

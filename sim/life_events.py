@@ -91,13 +91,13 @@ class LifeEventRules(ModelParts):
         firm = c.employer[ids]
         job = firm >= 0
         h[job] *= self._layoff_factor[w + 1 :, firm[job]].T
+        sick = (c.last_benefit[ids] == State.SICKNESS) & job
+        h[sick] = (b.sickness_relapse_weekly * (1 + b.relapse_barrier_gain * c.health[ids[sick]]))[:, None]
+        h[self._new[ids] == State.EDUCATION] = b.education_dropout_weekly
         followed = c.followup_until[ids] > w
         if followed.any():
             covered = k[None, :] <= (c.followup_until[ids[followed]] - w)[:, None]
             h[followed] *= np.where(covered, sc.effects.followup_relapse_multiplier, 1.0)
-        sick = (c.last_benefit[ids] == State.SICKNESS) & job
-        h[sick] = (b.sickness_relapse_weekly * (1 + b.relapse_barrier_gain * c.health[ids[sick]]))[:, None]
-        h[self._new[ids] == State.EDUCATION] = b.education_dropout_weekly
         hazard = np.cumsum(h, axis=1)
         threshold = -np.log1p(-self.streams.uniform("relapse", w, ids))
         hit = hazard >= threshold[:, None]

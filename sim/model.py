@@ -124,22 +124,29 @@ class Municipality(CaseworkRules, LabourMarketRules, LifeEventRules, AccountingR
 
     # ------------------------------------------------------------------ set-up helpers
     def _extra_slots(self) -> int:
+        """Slots for the strategy's extra caseworkers.
+
+        With a target caseload there is room for twice the team's initial cases at the target.
+        """
         st = self.params.strategy
         n = st.extra_caseworkers
         if st.target_caseload > 0:
             team = Team[st.team.upper()]
             cases = int(np.sum(TEAM_OF_STATE[self.citizens.state[: self.citizens.n]] == team))
-            base = int(np.sum(self._base_team_sizes() == team))
-            n = max(n, int(np.ceil(cases / st.target_caseload)) - base)
+            n = max(n, int(np.ceil(2 * cases / st.target_caseload)))
         return n
 
-    def _base_team_sizes(self) -> np.ndarray:
-        s = self.params.staff
-        return np.array(
-            [Team.ACTIVITY_READY] * s.caseworkers_activity_ready
-            + [Team.JOB_READY] * s.caseworkers_job_ready
-            + [Team.SICKNESS] * s.caseworkers_sickness
-        )
+    def _extra_at_start(self) -> int:
+        """Extra caseworkers hired at the strategy start: the count, or enough for the target caseload."""
+        st = self.params.strategy
+        n = st.extra_caseworkers
+        if st.target_caseload > 0:
+            team = Team[st.team.upper()]
+            c, cw = self.citizens, self.caseworkers
+            cases = int(np.sum(TEAM_OF_STATE[c.state[: c.n]] == team))
+            staff = int(np.sum(cw.active & ~cw.is_extra & (cw.team == team)))
+            n = max(n, int(np.ceil(cases / st.target_caseload)) - staff)
+        return min(n, int(np.sum(self.caseworkers.is_extra)))
 
     def _relapse_decay_table(self) -> np.ndarray:
         b = self.params.behaviour
@@ -249,7 +256,7 @@ class Municipality(CaseworkRules, LabourMarketRules, LifeEventRules, AccountingR
         self._move(np.flatnonzero((c.leave_week[:n] <= w) & (old != State.GONE)), State.GONE)
 
         case = np.flatnonzero(IS_CASE[old] & ~self._moved)
-        self._assign(case, on)
+        self._assign(case, w, on)
         met = self._meetings(case, w, rec)
         self._met = np.zeros(n, dtype=bool)
         self._met[met] = True
@@ -259,6 +266,7 @@ class Municipality(CaseworkRules, LabourMarketRules, LifeEventRules, AccountingR
         self._resource_course_end(case, old, w)
         self._education(case, old, w)
         self._other_self_support(case, old, w)
+        self._reclassify(met, old)
         self._relapse(w)
         self._meeting_effects(met, w, on)
         self._programmes(case, w, on)
@@ -322,8 +330,9 @@ class Municipality(CaseworkRules, LabourMarketRules, LifeEventRules, AccountingR
         c.exit_week[exits] = w
         c.n_exits[exits] += 1
         c.last_benefit[exits] = old[exits]
-        if on and sc.strategy.relapse_followup:
-            c.followup_until[exits] = w + sc.effects.followup_weeks
+        if on and sc.strategy.relapse_followup:  # ISU follows up exits from cash-benefit groups
+            followed = exits[old[exits] != State.SICKNESS]
+            c.followup_until[followed] = w + sc.effects.followup_weeks
         no_job = exits[self._new[exits] == State.EDUCATION]
         c.employer[no_job] = -1
         c.earnings[no_job] = 0

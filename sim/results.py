@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from sim.budget import LINES, investment_cost, municipal_net
+from sim.budget import LINES, lever_costs, municipal_net
 from sim.states import CASE_STATES, IS_BENEFIT, STATE_NAMES, TEAM_NAMES, State
 
 if TYPE_CHECKING:
@@ -75,7 +75,7 @@ class RunResult:
             cols[f"dkk_{name}"] = rec.lines[:, i]
         cols["dkk_municipal_net"] = municipal_net(rec.lines)
         cols["dkk_state"] = rec.lines[:, LINES.index("refund")]
-        cols["dkk_investment"] = investment_cost(rec.lines)
+        cols["dkk_lever_costs"] = lever_costs(rec.lines)
         weekly = pd.DataFrame(cols)
         assert len(weekly) == n
         return cls(scenario=scenario, weekly=weekly, flows=rec.flows.copy())

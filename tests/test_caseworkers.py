@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from agents.caseworkers import allocate_meetings, assign_cases
+from agents.caseworkers import allocate_meetings, assign_cases, water_fill
 
 
 @pytest.mark.parametrize("seed", range(20))
@@ -48,6 +48,42 @@ def test_new_cases_go_to_the_least_loaded_of_their_team():
         Team.ACTIVITY_READY,
     )
     cw.caseload[:] = [10, 3, 7, 7, 0]
-    teams = np.array([Team.ACTIVITY_READY, Team.JOB_READY, Team.ACTIVITY_READY, Team.SICKNESS])
-    slots = assign_cases(np.arange(4), teams, cw)
-    assert slots.tolist() == [1, 2, 0, 4]
+    teams = np.array([Team.ACTIVITY_READY] * 9 + [Team.JOB_READY, Team.SICKNESS])
+    slots = assign_cases(teams, cw)
+    # activity-ready: slot 1 (3 cases) is filled up to 10 with 7 cases, then one each
+    assert np.bincount(slots[:9], minlength=5).tolist() == [1, 8, 0, 0, 0]
+    assert slots[9] in (2, 3) and slots[10] == 4
+    assert cw.caseload.tolist() == [11, 11, 8, 7, 1] or cw.caseload.tolist() == [11, 11, 7, 8, 1]
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_water_fill_fills_lowest_first(seed):
+    rng = np.random.default_rng(seed)
+    loads = rng.integers(0, 100, int(rng.integers(1, 20)))
+    k = int(rng.integers(0, 300))
+    give = water_fill(loads, k)
+    assert give.sum() == k and np.all(give >= 0)
+    after = loads + give
+    got = give > 0
+    if got.any():
+        assert after[got].max() - after[got].min() <= 1
+        assert after[got].max() <= after[~got].min() + 1 if (~got).any() else True
+
+
+def test_joining_caseworker_takes_over_the_excess():
+    from agents.caseworkers import CaseworkerArrays, cases_to_hand_over
+    from sim.parameters import Staff as StaffParams
+    from sim.states import Team
+
+    cw = CaseworkerArrays(
+        StaffParams(caseworkers_activity_ready=2, caseworkers_job_ready=1, caseworkers_sickness=1),
+        1,
+        Team.ACTIVITY_READY,
+    )
+    cw.active[4] = True  # the extra caseworker joins with no cases
+    slot = np.repeat([0, 1], [30, 30])
+    rapport = np.tile(np.linspace(0, 1, 30), 2)
+    cw.caseload[:] = np.bincount(slot, minlength=5)
+    moved = cases_to_hand_over(slot, rapport, cw, Team.ACTIVITY_READY)
+    assert moved.size == 20  # each gives up 10 to reach the mean of 20
+    assert np.all(rapport[moved] < 0.35)  # the least rapport first

@@ -104,8 +104,21 @@ def test_followup_lowers_relapse(scenario):
 
 
 def test_target_caseload_sets_the_number_of_extra_caseworkers(scenario):
+    from sim.states import TEAM_OF_STATE, Team
+
     strategy = dataclasses.replace(scenario.baseline().strategy, target_caseload=45.0)
     m = Municipality(scenario.replace(strategy=strategy), agent_views=False)
-    cases = np.sum(np.isin(m.citizens.state[: m.citizens.n], [State.ACTIVITY_READY, State.RESOURCE_COURSE]))
-    base = scenario.staff.caseworkers_activity_ready
-    assert m.caseworkers.n - m.caseworkers.n_base == int(np.ceil(cases / 45.0)) - base
+    start = scenario.week_of_year(strategy.start_year)
+    for _ in range(start):
+        m.step()
+    cw, c = m.caseworkers, m.citizens
+    cases = np.sum(TEAM_OF_STATE[c.state[: c.n]] == Team.ACTIVITY_READY)
+    staff = np.sum(cw.active & ~cw.is_extra & (cw.team == Team.ACTIVITY_READY))
+    m.step()
+    hired = np.sum(cw.active & cw.is_extra)
+    assert hired == int(np.ceil(cases / 45.0)) - staff
+    caseload = (
+        m._records.cases_by_team[start, Team.ACTIVITY_READY]
+        / m._records.caseworkers_by_team[start, Team.ACTIVITY_READY]
+    )
+    assert caseload <= 45.5

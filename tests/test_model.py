@@ -1,3 +1,5 @@
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -76,13 +78,29 @@ def test_same_seed_identical_different_seed_differs(scenario):
     assert not a["stock_activity_ready"].equals(c["stock_activity_ready"])
 
 
-def test_no_lever_strategy_reproduces_baseline_bit_for_bit(scenario):
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"name": "nothing", "budget_dkk": 5e6},
+        {
+            "team": "sickness",
+            "start_year": 2015,
+            "end_year": 2015,
+            "screening_cost_dkk": 9e9,
+            "followup_cost_weekly_dkk": 1.0,
+            "enterprise_consultants": 7.0,
+        },
+    ],
+)
+def test_no_lever_strategy_reproduces_baseline_bit_for_bit(scenario, changes):
     no_levers = scenario.baseline()
-    no_levers = no_levers.replace(strategy=no_levers.strategy.__class__(name="nothing", budget_dkk=5e6))
+    no_levers = no_levers.replace(strategy=dataclasses.replace(no_levers.strategy, **changes))
+    assert no_levers.strategy.levers_moved() == []
     result = run_paired(no_levers)
     pd.testing.assert_frame_equal(result.baseline.weekly, result.strategy.weekly)
     np.testing.assert_array_equal(result.baseline.flows, result.strategy.flows)
     assert result.npv_dkk == 0.0
+    assert result.payback_week is None
 
 
 def test_strategy_identical_to_baseline_before_it_starts(paired):
@@ -159,23 +177,6 @@ def test_agents_are_mesa_agents_reading_the_arrays(model):
     assert sum(f.hires_from_municipality for f in firms) > 0
 
 
-def test_refund_count_resets_after_52_weeks_of_self_support(scenario):
-    m = Municipality(scenario)
-    for _ in range(70):
-        m.step()
-    c = m.citizens
-    i = int(np.flatnonzero(c.state[: c.n] == State.ACTIVITY_READY)[0])
-    c.wob_base[i] = 100
-    c.history[m.week - 60 : m.week + 1, i] = State.SELF_SUPPORTING
-    m._enter_benefit(np.array([i]), m.week)
-    assert c.wob_base[i] == 0
-    j = int(np.flatnonzero(c.state[: c.n] == State.ACTIVITY_READY)[1])
-    c.wob_base[j] = 100
-    c.history[m.week - 30 : m.week + 1, j] = State.SELF_SUPPORTING
-    m._enter_benefit(np.array([j]), m.week)
-    assert c.wob_base[j] == 100
-
-
 def test_cycle_scenarios_differ(scenario):
     from sim.cycle import BusinessCycle
 
@@ -196,7 +197,11 @@ def test_short_horizon_runs(scenario):
     assert result.stock(State.ACTIVITY_READY).equals(result.stock("activity_ready"))
 
 
-def test_no_stale_fields_after_state_changes(model):
+@pytest.mark.parametrize("weeks", [60, 130, 190])
+def test_no_stale_fields_after_state_changes(scenario, weeks):
+    model = Municipality(scenario, agent_views=False)
+    for _ in range(weeks):
+        model.step()
     c = model.citizens
     n = c.n
     state = c.state[:n]
@@ -208,6 +213,51 @@ def test_no_stale_fields_after_state_changes(model):
     assert np.all(c.employer[:n][~IS_CASE[state] & ~in_job] == -1)
     assert np.all((c.earnings[:n] > 0) <= in_job)
     scheduled = c.relapse_week[:n] >= 0
+    assert scheduled.sum() > 100  # relapses pending mid-run
     assert np.all(np.isin(state[scheduled], [State.SELF_SUPPORTING, State.EDUCATION]))
     assert np.all(c.relapse_week[:n][scheduled] >= model.week)
     assert model._earnings_total == pytest.approx(float(c.earnings[:n][in_job].sum(dtype=np.float64)))
+
+
+def test_refund_weeks_match_an_independent_recount_from_history(scenario):
+    from sim.states import IS_BENEFIT, IS_SELF_SUPPORT
+
+    m = Municipality(scenario, agent_views=False)
+    initial = m.citizens.wob_base.copy()
+    m.run()
+    c, bud = m.citizens, scenario.budget
+    hist = c.history[1 : m.week + 1]
+    rng = np.random.default_rng(0)
+    for i in rng.choice(c.n, 400, replace=False):
+        count, prev = int(initial[i]), int(c.history[0, i])
+        for t in range(m.week):
+            s = int(hist[t, i])
+            if s < 0:
+                continue
+            if IS_BENEFIT[s]:
+                if prev >= 0 and not IS_BENEFIT[prev]:
+                    window = hist[max(t - bud.refund_reset_window_weeks, 0) : t, i]
+                    if IS_SELF_SUPPORT[window[window >= 0]].sum() >= bud.refund_reset_weeks:
+                        count = 0
+                count += 1
+            prev = s
+        if IS_BENEFIT[c.state[i]]:
+            assert m.weeks_on_benefit(np.array([i]))[0] == count, i
+
+
+@pytest.mark.parametrize(
+    ("self_supported", "weeks_back", "reset"),
+    [(52, 0, True), (51, 0, False), (52, 104, True), (52, 105, False)],
+)
+def test_refund_reset_boundaries(scenario, self_supported, weeks_back, reset):
+    m = Municipality(scenario, agent_views=False)
+    for _ in range(200):
+        m.step()
+    c, w = m.citizens, m.week
+    i = int(np.flatnonzero(c.state[: c.n] == State.ACTIVITY_READY)[0])
+    c.wob_base[i] = 100
+    c.history[1 : w + 1, i] = State.ACTIVITY_READY
+    end = w + 1 - weeks_back  # self-support in the weeks just before `end`
+    c.history[end - self_supported : end, i] = State.SELF_SUPPORTING
+    m._enter_benefit(np.array([i]), w)
+    assert (c.wob_base[i] == 0) == reset
