@@ -184,6 +184,10 @@ class Municipality(CaseworkRules, LabourMarketRules, LifeEventRules, AccountingR
         c.effort[everyone] = b.effort_floor
         self._set_settle_week(everyone)
         self._update_capacity(everyone)
+        # initial citizens under assessment are somewhere in it, not all at its start
+        first = np.arange(initial.size)
+        assessing = first[(initial == State.ACTIVITY_READY) & (c.capacity[first] < b.clarify_capacity)]
+        c.assessment[assessing] = np.floor(rng.random(assessing.size) * b.assessment_meetings)
         self._arrive(initial.size)
         c.history[0, : c.n] = c.state[: c.n]
 

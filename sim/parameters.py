@@ -62,7 +62,13 @@ class Inflow(Section):
     _section: ClassVar[str] = "inflow"
 
     job_ready: float = param(6.0, "nonneg", unit="persons/week", source=ASSUMPTION)
-    activity_ready: float = param(5.0, "nonneg", unit="persons/week", source=ASSUMPTION)
+    activity_ready: float = param(
+        8.0,
+        "nonneg",
+        unit="persons/week",
+        source="assumption: keeps the stock near 1,000 through 2015 (seeds 000, 001: 1,000 early 2015, "
+        "1,008 at the start of 2016)",
+    )
     education_ready: float = param(5.0, "nonneg", unit="persons/week", source=ASSUMPTION)
     sickness: float = param(16.0, "nonneg", unit="persons/week", source=ASSUMPTION)
     cycle_elasticity: float = param(
@@ -81,7 +87,7 @@ class Staff(Section):
     _section: ClassVar[str] = "staff"
 
     caseworkers_activity_ready: int = param(
-        13,
+        14,
         "positive",
         unit="persons",
         source="seed 001: caseload 80-100 before KIK (activity-ready and resource-course cases)",
