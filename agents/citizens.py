@@ -87,6 +87,10 @@ class CitizenArrays:
         self.n_drawn += count
         return ids
 
+    def refund_weeks(self, ids: np.ndarray, week: int) -> np.ndarray:
+        """Refund weeks counted, including ``week``, for citizens ``ids`` on benefit in that week."""
+        return self.wob_base[ids] + (week - self.benefit_since[ids]) + 1
+
     def arrive(self, count: int) -> np.ndarray:
         """The next ``count`` drawn citizens enter the model; returns their ids."""
         ids = np.arange(self.n, self.n + count)

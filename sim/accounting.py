@@ -5,11 +5,11 @@ Mixed into :class:`sim.model.Municipality`.
 
 import numpy as np
 
-from sim.budget import LINE_INDEX, refund_share, weekly_rates
+from sim.budget import BENEFIT_LINE_INDEX, BENEFIT_STATE_CODES, LINE_INDEX, refund_share, weekly_rates
 from sim.records import WeeklyRecords
 from sim.rules import ModelParts
 from sim.scenario import WEEKS_PER_YEAR
-from sim.states import IS_CASE, N_STATES, State
+from sim.states import IS_CASE, State
 
 
 class AccountingRules(ModelParts):
@@ -23,31 +23,20 @@ class AccountingRules(ModelParts):
             self._rates_by_year[year] = weekly_rates(bud, year)
         rates = self._rates_by_year[year]
         lines = rec.lines[w]
-        counts = np.bincount(self._new, minlength=N_STATES)
-        for state in (
-            State.JOB_READY,
-            State.ACTIVITY_READY,
-            State.EDUCATION_READY,
-            State.SICKNESS,
-            State.RESOURCE_COURSE,
-            State.FLEX_JOB,
-            State.DISABILITY_PENSION,
-        ):
-            lines[LINE_INDEX[f"benefit_{state.name.lower()}"]] = counts[state] * rates[state]
+        counts = rec.stocks[w]
+        lines[BENEFIT_LINE_INDEX] = counts[BENEFIT_STATE_CODES] * rates[BENEFIT_STATE_CODES]
         total_benefits = float(counts @ rates)
         if year >= bud.refund_reform_year:
             # everyone in the last band gets its rate; those not yet there add the difference
             last_rate = bud.refund_rates[-1]
             young = np.flatnonzero(c.settle_week[: c.n] > w)
-            wob = c.wob_base[young] + (w - c.benefit_since[young]) + 1
-            extra = rates[self._new[young]] @ (refund_share(wob, bud) - last_rate)
+            extra = rates[self._new[young]] @ (refund_share(c.refund_weeks(young, w), bud) - last_rate)
             lines[LINE_INDEX["refund"]] = last_rate * total_benefits + float(extra)
         else:
             lines[LINE_INDEX["refund"]] = bud.pre_reform_refund_rate * total_benefits
         case_now = np.flatnonzero(IS_CASE[self._new])
         if case_now.size:
-            case_wob = c.wob_base[case_now] + (w - c.benefit_since[case_now]) + 1
-            rec.mean_weeks_on_benefit[w] = float(case_wob.mean())
+            rec.mean_weeks_on_benefit[w] = float(c.refund_weeks(case_now, w).mean())
         salary = sc.staff.annual_cost_dkk / WEEKS_PER_YEAR
         lines[LINE_INDEX["staff_base"]] = np.sum(cw.active & ~cw.is_extra) * salary
         lines[LINE_INDEX["staff_extra"]] = np.sum(cw.active & cw.is_extra) * salary

@@ -37,6 +37,9 @@ LEVER_LINES = (
 )
 LINES = BENEFIT_LINES + ("refund",) + COST_LINES + ("tax_income",)
 LINE_INDEX = {name: i for i, name in enumerate(LINES)}
+#: Positions of the benefit lines in LINES, in the order of BENEFIT_STATES.
+BENEFIT_LINE_INDEX = np.array([LINE_INDEX[n] for n in BENEFIT_LINES])
+BENEFIT_STATE_CODES = np.array(BENEFIT_STATES)
 
 
 def refund_share(weeks: np.ndarray, p: Budget) -> np.ndarray:

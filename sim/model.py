@@ -131,21 +131,22 @@ class Municipality(CaseworkRules, LabourMarketRules, LifeEventRules, AccountingR
         st = self.params.strategy
         n = st.extra_caseworkers
         if st.target_caseload > 0:
-            team = Team[st.team.upper()]
-            cases = int(np.sum(TEAM_OF_STATE[self.citizens.state[: self.citizens.n]] == team))
-            n = max(n, int(np.ceil(2 * cases / st.target_caseload)))
+            n = max(n, int(np.ceil(2 * self._strategy_team_cases() / st.target_caseload)))
         return n
+
+    def _strategy_team_cases(self) -> int:
+        """Citizens now in the states of the team the strategy's extra caseworkers join."""
+        c = self.citizens
+        return int(np.sum(TEAM_OF_STATE[c.state[: c.n]] == Team[self.params.strategy.team.upper()]))
 
     def _extra_at_start(self) -> int:
         """Extra caseworkers hired at the strategy start: the count, or enough for the target caseload."""
         st = self.params.strategy
         n = st.extra_caseworkers
         if st.target_caseload > 0:
-            team = Team[st.team.upper()]
-            c, cw = self.citizens, self.caseworkers
-            cases = int(np.sum(TEAM_OF_STATE[c.state[: c.n]] == team))
-            staff = int(np.sum(cw.active & ~cw.is_extra & (cw.team == team)))
-            n = max(n, int(np.ceil(cases / st.target_caseload)) - staff)
+            cw = self.caseworkers
+            staff = int(np.sum(cw.active & ~cw.is_extra & (cw.team == Team[st.team.upper()])))
+            n = max(n, int(np.ceil(self._strategy_team_cases() / st.target_caseload)) - staff)
         return min(n, int(np.sum(self.caseworkers.is_extra)))
 
     def _relapse_decay_table(self) -> np.ndarray:
@@ -224,8 +225,7 @@ class Municipality(CaseworkRules, LabourMarketRules, LifeEventRules, AccountingR
         """Cumulative refund weeks of citizens ``ids`` as of the last simulated week."""
         c = self.citizens
         on = IS_BENEFIT[c.state[ids]]
-        running = np.maximum(self.week - c.benefit_since[ids], 0)
-        return c.wob_base[ids] + np.where(on, running, 0)
+        return np.where(on, c.refund_weeks(ids, self.week - 1), c.wob_base[ids])
 
     def citizen(self, index: int) -> Citizen:
         """The citizen agent with array index ``index`` (made on first use without agent views)."""
@@ -277,8 +277,8 @@ class Municipality(CaseworkRules, LabourMarketRules, LifeEventRules, AccountingR
         self._barrier_shocks(case, w)
         self._update_capacity(case)
         self._commit(old, w, on)
-        self._budget(w, on, rec, newcomers)
         rec.stocks[w] = np.bincount(self._new, minlength=N_STATES)
+        self._budget(w, on, rec, newcomers)
         rec.flows[w] = np.bincount(
             old[self._moved].astype(np.int64) * N_STATES + self._new[self._moved],
             minlength=N_STATES * N_STATES,

@@ -14,6 +14,9 @@ Two kinds of draw are offered for each purpose:
 
 import numpy as np
 
+#: Stream purposes, in spawn order. The order fixes which stream a seed gives each purpose, so
+#: purposes are only ever appended. "meeting" and "mobility" are reserved (currently unused:
+#: meetings are allocated without chance, moving away is drawn with a citizen's attributes).
 PURPOSES = (
     "population",
     "inflow",
