@@ -38,7 +38,7 @@ from sim.states import (
     State,
     Team,
 )
-from sim.streams import RandomStreams
+from sim.streams import RandomStreams, fresh_seed_sequence
 
 log = logging.getLogger(__name__)
 
@@ -76,12 +76,7 @@ class Municipality(CaseworkRules, LabourMarketRules, LifeEventRules, AccountingR
         *,
         agent_views: bool = True,
     ) -> None:
-        root = (
-            seed
-            if isinstance(seed, np.random.SeedSequence)
-            else np.random.SeedSequence(scenario.seed if seed is None else seed)
-        )
-        mesa_seq, stream_seq = root.spawn(2)
+        mesa_seq, stream_seq = fresh_seed_sequence(scenario.seed if seed is None else seed).spawn(2)
         super().__init__(rng=np.random.default_rng(mesa_seq))
         self.params = scenario
         self.streams = RandomStreams(stream_seq)

@@ -44,11 +44,23 @@ _S30, _S27, _S31, _S11 = (np.uint64(s) for s in (30, 27, 31, 11))
 _TO_UNIT = 1.0 / float(1 << 53)
 
 
+def fresh_seed_sequence(seed: int | np.random.SeedSequence) -> np.random.SeedSequence:
+    """A SeedSequence that has spawned no children yet, for an int or a SeedSequence.
+
+    Spawning counts children on the object, so reusing a SeedSequence would give new streams.
+    A copy with the same entropy and spawn key makes the same seed give the same streams
+    however often it is used (e.g. for a baseline and its strategy).
+    """
+    if isinstance(seed, np.random.SeedSequence):
+        return np.random.SeedSequence(seed.entropy, spawn_key=seed.spawn_key, pool_size=seed.pool_size)
+    return np.random.SeedSequence(seed)
+
+
 class RandomStreams:
     """One independent random stream per purpose, all spawned from one seed."""
 
     def __init__(self, seed: int | np.random.SeedSequence) -> None:
-        root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+        root = fresh_seed_sequence(seed)
         self._generators: dict[str, np.random.Generator] = {}
         self._keys: dict[str, np.uint64] = {}
         for purpose, child in zip(PURPOSES, root.spawn(len(PURPOSES)), strict=True):

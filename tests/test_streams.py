@@ -30,3 +30,11 @@ def test_counter_draws_look_uniform():
     chi2 = ((hist - expected) ** 2 / expected).sum()
     assert chi2 < 45  # 19 degrees of freedom, p ~ 0.001
     assert abs(np.corrcoef(u[:-1], u[1:])[0, 1]) < 0.01
+
+
+def test_a_seed_sequence_gives_the_same_streams_every_time_it_is_used():
+    seed = np.random.SeedSequence(42).spawn(3)[2]
+    first = RandomStreams(seed).generator("inflow").random(5)
+    again = RandomStreams(seed).generator("inflow").random(5)
+    assert np.array_equal(first, again)
+    assert not np.array_equal(first, RandomStreams(np.random.SeedSequence(42)).generator("inflow").random(5))
