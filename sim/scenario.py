@@ -6,12 +6,14 @@ and falls back to the defaults in :mod:`sim.parameters`.
 
 import dataclasses
 import tomllib
+import typing
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any, ClassVar
 
-from sim.errors import FieldValueError, ScenarioFileError
+from sim.errors import FieldValueError, ScenarioFileError, UnknownFieldError
 from sim.fields import build_section, describe, param
 from sim.parameters import (
     Behaviour,
@@ -78,6 +80,58 @@ class Scenario(Section):
     def replace(self, **changes: Any) -> "Scenario":
         """Copy with top-level fields or whole sections replaced (validated again)."""
         return dataclasses.replace(self, **changes)
+
+    def get(self, path: str) -> Any:
+        """Value of a parameter by its dotted path, e.g. ``behaviour.relapse_weekly``."""
+        section, _, name = path.rpartition(".")
+        return getattr(getattr(self, section) if section else self, name)
+
+    def with_values(self, values: Mapping[str, Any]) -> "Scenario":
+        """Copy with parameters set by dotted path (validated again).
+
+        Integer parameters take rounded values, so a sampled 14.6 caseworkers becomes 15.
+
+        Raises:
+            UnknownFieldError: A path that names no parameter.
+            ScenarioError: A value that breaks its parameter's rule.
+        """
+        top: dict[str, Any] = {}
+        sections: dict[str, dict[str, Any]] = {}
+        for path, value in values.items():
+            tp = parameter_type(path)
+            if tp is int and isinstance(value, float):
+                value = round(value)
+            section, _, name = path.rpartition(".")
+            if section:
+                sections.setdefault(section, {})[name] = value
+            else:
+                top[name] = value
+        for section, changes in sections.items():
+            top[section] = dataclasses.replace(getattr(self, section), **changes)
+        return dataclasses.replace(self, **top)
+
+
+def parameter_type(path: str) -> Any:
+    """Declared type of a parameter by dotted path (``int``, ``float``, ``tuple[float, ...]``...).
+
+    Raises:
+        UnknownFieldError: The path names no section or parameter; the valid ones are listed.
+    """
+    section, _, name = path.rpartition(".")
+    cls: Any = Scenario
+    if section:
+        hints = typing.get_type_hints(Scenario)
+        if section not in hints or not dataclasses.is_dataclass(hints[section]):
+            valid = [f.name for f in dataclasses.fields(Scenario) if dataclasses.is_dataclass(f.type)]
+            raise UnknownFieldError(path, f"unknown section {section!r}; valid sections: {', '.join(valid)}")
+        cls = hints[section]
+    hints = typing.get_type_hints(cls)
+    params = [f.name for f in dataclasses.fields(cls) if f.metadata]
+    if name not in params:
+        raise UnknownFieldError(
+            path, f"unknown parameter; valid in {section or 'top level'}: {', '.join(params)}"
+        )
+    return hints[name]
 
 
 def _check_consistency(s: Scenario) -> None:
