@@ -1,7 +1,8 @@
-"""Command line: ``raaderum run [SCENARIO.toml] [--seed N] [--out DIR]``."""
+"""Command line: ``raaderum run``, ``raaderum batch``, ``raaderum report`` and ``raaderum params``."""
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -30,6 +31,33 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--seed", type=int, help="override the scenario's seed (a non-negative integer)")
     run.add_argument("--out", type=Path, help="output folder (default: ./raaderum-out/<scenario name>/)")
     run.add_argument("-v", "--verbose", action="store_true", help="log progress")
+    batch = sub.add_parser(
+        "batch",
+        help="run a batch experiment (resumable; run the same command again to continue)",
+        description="Run every task of an experiment in parallel and store the results in DIR. "
+        "Finished tasks are skipped when the command is run again; failed ones are retried.",
+    )
+    batch.add_argument("spec", type=Path, help="experiment TOML file (e.g. experiments/kik_robustness.toml)")
+    batch.add_argument("--jobs", type=int, default=1, help="parallel workers (default 1)")
+    batch.add_argument(
+        "--backend", choices=("loky", "dask"), default="loky", help="joblib backend (default loky)"
+    )
+    batch.add_argument("--scheduler", help="address of a running dask scheduler (with --backend dask)")
+    batch.add_argument("--out", type=Path, help="result folder (default: ./raaderum-out/<experiment name>/)")
+    batch.add_argument("--report", action="store_true", help="write the robustness report when done")
+    batch.add_argument("-v", "--verbose", action="store_true", help="log progress")
+    report = sub.add_parser(
+        "report",
+        help="write the robustness report of a batch",
+        description="Read a batch's result folder and write DIR/report/: "
+        "report.md, CSV tables and PNG plots.",
+    )
+    report.add_argument("dir", type=Path, help="a batch's result folder")
+    report.add_argument(
+        "--threshold", type=float, help="satisficing NPV threshold in DKK (default: the spec's)"
+    )
+    report.add_argument("--out", type=Path, help="report folder (default: DIR/report)")
+    report.add_argument("-v", "--verbose", action="store_true", help="log progress")
     sub.add_parser(
         "params",
         help="print every scenario parameter with its default, unit and source (Markdown)",
@@ -111,6 +139,70 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _error(exc: Exception) -> int:
+    print(f"raaderum: error: {exc}", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def _batch(args: argparse.Namespace) -> int:
+    from experiments.spec import load_spec  # imported here: argument errors come first
+
+    try:
+        if args.jobs < 1:
+            raise ScenarioError("--jobs", f"must be >= 1, got {args.jobs}")
+        if args.scheduler and args.backend != "dask":
+            raise ScenarioError("--scheduler", "needs --backend dask")
+        spec = load_spec(args.spec)
+    except ScenarioError as exc:
+        return _error(exc)
+    if not args.verbose:
+        os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")  # read when distributed is imported
+    from experiments.batch import run_batch
+
+    out = args.out or Path("raaderum-out") / spec.name
+    try:
+        summary = run_batch(spec, out, jobs=args.jobs, backend=args.backend, scheduler=args.scheduler)
+    except ScenarioError as exc:
+        return _error(exc)
+    except KeyboardInterrupt:
+        print(
+            f"\ninterrupted; finished tasks are kept in {out}/. Run the same command to resume.",
+            file=sys.stderr,
+        )
+        return 130
+    print(
+        f"{spec.name}: {summary.n_tasks} tasks; {summary.finished} run now, {summary.skipped} already done, "
+        f"{len(summary.failures)} failed. Results in {out}/"
+    )
+    if summary.failures:
+        print("Failed tasks (rerun the same command to retry them):", file=sys.stderr)
+        for f in summary.failures[:20]:
+            print(
+                f"  task {f['task']} (point {f['point']}, {f['cycle']}, replication {f['replication']}, "
+                f"{f['values']}): {f['error']}",
+                file=sys.stderr,
+            )
+        if len(summary.failures) > 20:
+            print(f"  ... and {len(summary.failures) - 20} more: see {out}/failed/", file=sys.stderr)
+        return 1
+    if args.report:
+        from experiments.report import write_report
+
+        print(f"Report written to {write_report(out)}/report.md")
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from experiments.report import write_report
+
+    try:
+        folder = write_report(args.dir, args.out, args.threshold)
+    except ScenarioError as exc:
+        return _error(exc)
+    print(f"Report written to {folder}/report.md")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``raaderum`` command."""
     parser = _parser()
@@ -121,6 +213,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     if args.command == "run":
         return _run(args)
+    if args.command == "batch":
+        return _batch(args)
+    if args.command == "report":
+        return _report(args)
     if args.command == "params":
         from sim.scenario import parameter_reference
 

@@ -2,8 +2,6 @@
 
 import json
 import logging
-import shutil
-import tempfile
 from pathlib import Path
 
 import matplotlib
@@ -13,6 +11,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from experiments.paired import PairedResult  # noqa: E402
+from sim.files import atomic_folder  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -81,21 +80,12 @@ def write_outputs(result: PairedResult, out_dir: Path) -> Path:
     Files are written to a temporary folder beside ``out_dir`` and moved into place only when
     all of them exist, so an interrupted run leaves no half-written output.
     """
-    out_dir = Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
-    try:
+    with atomic_folder(out_dir) as tmp:
         (tmp / "summary.json").write_text(json.dumps(result.summary(), indent=2), encoding="utf-8")
         table = weekly_table(result)
         table.to_parquet(tmp / "weekly.parquet", index=False)
         table.to_csv(tmp / "weekly.csv", index=False)
         plot_stocks(result, tmp / "stocks.png")
         plot_net_saving(result, tmp / "net_saving.png")
-        if out_dir.exists():
-            shutil.rmtree(out_dir)
-        tmp.rename(out_dir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     log.info("wrote %s", out_dir)
     return out_dir

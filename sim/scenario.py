@@ -5,7 +5,6 @@ and falls back to the defaults in :mod:`sim.parameters`.
 """
 
 import dataclasses
-import tomllib
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -13,8 +12,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, ClassVar
 
-from sim.errors import FieldValueError, ScenarioFileError, UnknownFieldError
+from sim.errors import FieldValueError, UnknownFieldError
 from sim.fields import build_section, describe, param
+from sim.files import read_toml
 from sim.parameters import (
     Behaviour,
     Budget,
@@ -207,18 +207,7 @@ def load_scenario(path: str | Path) -> Scenario:
         ScenarioFileError: Missing or unreadable file, or invalid TOML.
         ScenarioError: Any invalid field.
     """
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioFileError("", f"scenario file not found: {path}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioFileError("", f"cannot read scenario file {path}: {exc}") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioFileError("", f"{path} is not valid TOML: {exc}") from None
-    return scenario_from_dict(data)
+    return scenario_from_dict(read_toml(path, "scenario"))
 
 
 def builtin_scenario_path(name: str = DEFAULT_SCENARIO) -> Path:
