@@ -15,7 +15,6 @@ import pandas as pd
 from experiments import report_plots
 from experiments.robustness import ALL_CYCLES, pairing_gain, robustness_table
 from experiments.sensitivity import describe_failures, failure_conditions, sensitivity_table
-from experiments.spec import BASELINE
 from experiments.store import ResultStore
 from sim.errors import ScenarioFileError
 from sim.files import atomic_folder
@@ -285,6 +284,3 @@ def write_report(folder: str | Path, out: str | Path | None = None, threshold: f
         (tmp / "report.md").write_text(markdown(results, tables, threshold), encoding="utf-8")
     log.info("wrote %s", out)
     return out
-
-
-__all__ = ["BASELINE", "BatchResults", "load_batch", "markdown", "report_tables", "write_report"]

@@ -387,7 +387,7 @@ def _uncertain(table: Any, i: int, base_dir: Path) -> Uncertain:
 
 def _outcomes(table: Any, base: Scenario) -> Outcomes:
     _check_keys(table, tuple(f.name for f in dataclasses.fields(Outcomes)), "outcomes")
-    out = build_section_plain(Outcomes, table, "outcomes")
+    out = _build_settings(Outcomes, table, "outcomes")
     for y in out.horizons_years:
         if y <= 0:
             raise FieldValueError("outcomes.horizons_years", f"must be positive years, got {y}")
@@ -399,7 +399,7 @@ def _outcomes(table: Any, base: Scenario) -> Outcomes:
     return out
 
 
-def build_section_plain(cls: type, table: Mapping[str, Any], path: str) -> Any:
+def _build_settings(cls: type, table: Mapping[str, Any], path: str) -> Any:
     """Build a small settings dataclass, checking each value's type against its default's."""
     kwargs = {}
     for f in dataclasses.fields(cls):

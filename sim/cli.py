@@ -1,6 +1,7 @@
 """Command line: ``raaderum run``, ``raaderum batch``, ``raaderum report`` and ``raaderum params``."""
 
 import argparse
+import importlib.util
 import logging
 import os
 import sys
@@ -37,13 +38,22 @@ def _parser() -> argparse.ArgumentParser:
         description="Run every task of an experiment in parallel and store the results in DIR. "
         "Finished tasks are skipped when the command is run again; failed ones are retried.",
     )
-    batch.add_argument("spec", type=Path, help="experiment TOML file (e.g. experiments/kik_robustness.toml)")
-    batch.add_argument("--jobs", type=int, default=1, help="parallel workers (default 1)")
+    batch.add_argument(
+        "spec",
+        type=Path,
+        metavar="SPEC.toml",
+        help="experiment TOML file (e.g. experiments/kik_robustness.toml)",
+    )
+    batch.add_argument("--jobs", type=int, default=1, metavar="N", help="parallel workers (default 1)")
     batch.add_argument(
         "--backend", choices=("loky", "dask"), default="loky", help="joblib backend (default loky)"
     )
-    batch.add_argument("--scheduler", help="address of a running dask scheduler (with --backend dask)")
-    batch.add_argument("--out", type=Path, help="result folder (default: ./raaderum-out/<experiment name>/)")
+    batch.add_argument(
+        "--scheduler", metavar="ADDRESS", help="address of a running dask scheduler (with --backend dask)"
+    )
+    batch.add_argument(
+        "--out", type=Path, metavar="DIR", help="result folder (default: ./raaderum-out/<experiment name>/)"
+    )
     batch.add_argument("--report", action="store_true", help="write the robustness report when done")
     batch.add_argument("-v", "--verbose", action="store_true", help="log progress")
     report = sub.add_parser(
@@ -52,11 +62,11 @@ def _parser() -> argparse.ArgumentParser:
         description="Read a batch's result folder and write DIR/report/: "
         "report.md, CSV tables and PNG plots.",
     )
-    report.add_argument("dir", type=Path, help="a batch's result folder")
+    report.add_argument("dir", type=Path, metavar="DIR", help="a batch's result folder")
     report.add_argument(
         "--threshold", type=float, help="satisficing NPV threshold in DKK (default: the spec's)"
     )
-    report.add_argument("--out", type=Path, help="report folder (default: DIR/report)")
+    report.add_argument("--out", type=Path, metavar="DIR", help="report folder (default: DIR/report)")
     report.add_argument("-v", "--verbose", action="store_true", help="log progress")
     sub.add_parser(
         "params",
@@ -152,6 +162,8 @@ def _batch(args: argparse.Namespace) -> int:
             raise ScenarioError("--jobs", f"must be >= 1, got {args.jobs}")
         if args.scheduler and args.backend != "dask":
             raise ScenarioError("--scheduler", "needs --backend dask")
+        if args.backend == "dask" and importlib.util.find_spec("distributed") is None:
+            raise ScenarioError("--backend", "dask needs dask.distributed: pip install 'raaderum[cluster]'")
         spec = load_spec(args.spec)
     except ScenarioError as exc:
         return _error(exc)

@@ -93,3 +93,18 @@ def test_parameter_reference_is_current(capsys):
     committed = (Path(__file__).parents[1] / "docs" / "PARAMETERS.md").read_text(encoding="utf-8")
     assert printed == committed, "docs/PARAMETERS.md is stale: raaderum params > docs/PARAMETERS.md"
     assert "`refund_rates`" in printed and "refusion" in printed
+
+
+def test_batch_argument_errors_get_one_line_and_exit_2(tmp_path, capsys):
+    from pathlib import Path
+
+    spec = Path(__file__).parent / "data" / "tiny_experiment.toml"
+    out = tmp_path / "out"
+    assert main(["batch", str(spec), "--jobs", "0", "--out", str(out)]) == 2
+    assert main(["batch", str(spec), "--scheduler", "tcp://x:1", "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [
+        "raaderum: error: --jobs: must be >= 1, got 0",
+        "raaderum: error: --scheduler: needs --backend dask",
+    ]
+    assert not out.exists()
