@@ -136,8 +136,7 @@ def _run(args: argparse.Namespace) -> int:
                 raise ScenarioError("--seed", f"must be >= 0, got {args.seed}")
             scenario = scenario.replace(seed=args.seed)
     except ScenarioError as exc:
-        print(f"raaderum: error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return _error(exc)
     from experiments.paired import run_paired  # imported here: the slow imports come after validation
     from sim.output import write_outputs
 
