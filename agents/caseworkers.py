@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
+from sim import kernels
 from sim.parameters import Staff
 from sim.states import Team
 
@@ -112,6 +113,8 @@ def assign_cases(teams: np.ndarray, cw: "CaseworkerArrays") -> np.ndarray:
     (:func:`water_fill`). Returns the slot per case (-1 if the team has nobody active) and adds
     the cases to ``cw.caseload``.
     """
+    if kernels.compiled():
+        return kernels.assign_cases(teams, cw.active, cw.team, cw.caseload)
     slots = np.full(teams.size, -1, dtype=np.int32)
     for team in np.flatnonzero(np.bincount(teams, minlength=1)):
         members = np.flatnonzero(cw.active & (cw.team == team))
@@ -186,8 +189,8 @@ def allocate_meetings(
     order = np.argsort(key, kind="stable")
     s_slot = slot[order]
     cum = np.cumsum(minutes[order])
-    starts = np.flatnonzero(np.r_[True, s_slot[1:] != s_slot[:-1]])
-    group_len = np.diff(np.r_[starts, s_slot.size])
+    starts = np.flatnonzero(np.concatenate(([True], s_slot[1:] != s_slot[:-1])))
+    group_len = np.diff(np.append(starts, s_slot.size))
     before_group = np.repeat(cum[starts] - minutes[order][starts], group_len)
     met_sorted = (cum - before_group) <= minutes_available
     met = np.empty(slot.size, dtype=bool)

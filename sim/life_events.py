@@ -6,6 +6,7 @@ Mixed into :class:`sim.model.Municipality`; the methods read and write the model
 import numpy as np
 
 from agents.citizens import NEVER
+from sim import kernels
 from sim.rules import ModelParts
 from sim.states import State
 
@@ -85,25 +86,60 @@ class LifeEventRules(ModelParts):
         horizon = self.n_weeks - 1 - w
         if ids.size == 0 or horizon <= 0:
             return
-        k = np.arange(1, horizon + 1)
-        base = b.relapse_weekly * (1 + b.relapse_barrier_gain * self._mean_barrier(ids))
-        h = base[:, None] * self._decay[k][None, :]
+        # hazard of the k-th week after the exit: rate · decay[k] · lay-off factor, or a constant
+        rate = (b.relapse_weekly * (1 + b.relapse_barrier_gain * self._mean_barrier(ids))).astype(np.float64)
+        constant = np.zeros(ids.size, dtype=bool)
         firm = c.employer[ids]
-        job = firm >= 0
-        h[job] *= self._layoff_factor[w + 1 :, firm[job]].T
-        sick = (c.last_benefit[ids] == State.SICKNESS) & job
-        h[sick] = (b.sickness_relapse_weekly * (1 + b.relapse_barrier_gain * c.health[ids[sick]]))[:, None]
-        h[self._new[ids] == State.EDUCATION] = b.education_dropout_weekly
-        followed = c.followup_until[ids] > w
-        if followed.any():
-            covered = k[None, :] <= (c.followup_until[ids[followed]] - w)[:, None]
-            h[followed] *= np.where(covered, sc.effects.followup_relapse_multiplier, 1.0)
-        hazard = np.cumsum(h, axis=1)
+        sick = (c.last_benefit[ids] == State.SICKNESS) & (firm >= 0)
+        rate[sick] = b.sickness_relapse_weekly * (1 + b.relapse_barrier_gain * c.health[ids[sick]])
+        constant[sick] = True
+        education = self._new[ids] == State.EDUCATION
+        rate[education] = b.education_dropout_weekly
+        constant[education] = True
+        firm = np.where(constant, -1, firm)
+        covered = np.maximum(c.followup_until[ids] - w, 0).astype(np.int64)  # weeks with follow-up
         threshold = -np.log1p(-self.streams.uniform("relapse", w, ids))
-        hit = hazard >= threshold[:, None]
+        if kernels.compiled():
+            first = kernels.first_crossing(
+                rate,
+                constant,
+                firm,
+                covered,
+                threshold,
+                self._decay,
+                self._layoff_factor,
+                w,
+                horizon,
+                sc.effects.followup_relapse_multiplier,
+            )
+        else:
+            first = self._first_crossing(
+                rate, constant, firm, covered, threshold, w, horizon, sc.effects.followup_relapse_multiplier
+            )
+        c.relapse_week[ids] = np.where(first >= 0, w + 1 + first, NEVER)
+
+    def _first_crossing(
+        self,
+        rate: np.ndarray,
+        constant: np.ndarray,
+        firm: np.ndarray,
+        covered: np.ndarray,
+        threshold: np.ndarray,
+        w: int,
+        horizon: int,
+        followup_multiplier: float,
+    ) -> np.ndarray:
+        """Pure-numpy :func:`sim.kernels.first_crossing`: the whole (exits × weeks) hazard at once."""
+        k = np.arange(1, horizon + 1)
+        h = np.where(constant[:, None], rate[:, None], rate[:, None] * self._decay[k][None, :])
+        job = firm >= 0
+        h[job] *= self._layoff_factor[w + 1 : w + 1 + horizon, firm[job]].T
+        followed = covered > 0
+        if followed.any():
+            h[followed] *= np.where(k[None, :] <= covered[followed][:, None], followup_multiplier, 1.0)
+        hit = np.cumsum(h, axis=1) >= threshold[:, None]
         first = hit.argmax(axis=1)
-        ever = hit[np.arange(ids.size), first]
-        c.relapse_week[ids] = np.where(ever, w + 1 + first, NEVER)
+        return np.where(hit[np.arange(rate.size), first], first, -1)
 
     def _barrier_shocks(self, case: np.ndarray, w: int) -> None:
         c, b = self.citizens, self.params.behaviour

@@ -14,6 +14,8 @@ Two kinds of draw are offered for each purpose:
 
 import numpy as np
 
+from sim import kernels
+
 #: Stream purposes, in spawn order. The order fixes which stream a seed gives each purpose, so
 #: purposes are only ever appended. "meeting" and "mobility" are reserved (currently unused:
 #: meetings are allocated without chance, moving away is drawn with a citizen's attributes).
@@ -81,6 +83,8 @@ class RandomStreams:
             ids: Agent indices (< 2**32).
             draw: Index of the draw when one purpose needs several per agent and week (< 256).
         """
+        if kernels.compiled():
+            return kernels.keyed_uniform(self._keys[purpose], week, draw, ids)
         counter = np.uint64((week << 40) | (draw << 32)) + ids.astype(np.uint64)
         z = counter * _GOLDEN + self._keys[purpose]
         z = (z ^ (z >> _S30)) * _M1

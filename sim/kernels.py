@@ -1,0 +1,228 @@
+"""Compiled (numba) versions of the weekly hot spots, and the switch between them and pure numpy.
+
+Each kernel here gives exactly the same numbers as the numpy code it replaces (tests check
+both on the same inputs and whole runs for identical results). The numpy versions stay where
+they were (:meth:`sim.streams.RandomStreams.uniform`, :func:`agents.caseworkers.assign_cases`,
+relapse scheduling in :mod:`sim.life_events`, the budget counts in :mod:`sim.accounting`) and
+are used when numba is missing or when the environment variable ``RAADERUM_KERNELS=numpy`` is set.
+
+Why compiled code: a default run spends most of its time on the overhead of many small numpy
+calls, not on arithmetic (see ``BENCHMARKS.md``). A kernel replaces a dozen calls by one loop.
+Transcendental functions (log, exp) stay in numpy, whose SIMD versions may differ from libm in
+the last bit; the kernels only add, multiply, compare, sort and hash.
+"""
+
+import logging
+import os
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+try:
+    import numba
+except ImportError:  # pragma: no cover - exercised on machines without numba
+    numba = None
+
+#: Backends a run can use.
+BACKENDS = ("numba", "numpy")
+_backend = "numpy"
+
+
+def available() -> bool:
+    """True if numba can be imported."""
+    return numba is not None
+
+
+def use(backend: str) -> None:
+    """Choose the kernels for runs that start from now on in this process.
+
+    Args:
+        backend: ``"numba"`` (compiled) or ``"numpy"`` (pure numpy). Results are identical.
+
+    Raises:
+        ValueError: An unknown backend, or ``"numba"`` without numba installed.
+    """
+    global _backend
+    if backend not in BACKENDS:
+        raise ValueError(f"kernels must be one of {', '.join(BACKENDS)}, got {backend!r}")
+    if backend == "numba" and numba is None:
+        raise ValueError("kernels 'numba' need numba installed (pip install numba)")
+    _backend = backend
+
+
+def backend() -> str:
+    """The kernels in use: ``"numba"`` or ``"numpy"``."""
+    return _backend
+
+
+def compiled() -> bool:
+    """True if the compiled kernels are in use."""
+    return _backend == "numba"
+
+
+def _choose_from_environment() -> None:
+    wanted = os.environ.get("RAADERUM_KERNELS", "").strip().lower()
+    if wanted == "numpy" or (not wanted and numba is None):
+        use("numpy")
+    elif wanted in ("", "numba"):
+        try:
+            use("numba")
+        except ValueError:
+            log.warning("RAADERUM_KERNELS=numba but numba is not installed; using pure numpy")
+            use("numpy")
+    else:
+        log.warning("RAADERUM_KERNELS=%s is not one of %s; using pure numpy", wanted, ", ".join(BACKENDS))
+        use("numpy")
+
+
+def _jit(func):
+    return numba.njit(cache=True, nogil=True)(func) if numba is not None else func
+
+
+# ---------------------------------------------------------------------- keyed uniforms
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+_S30, _S27, _S31, _S11 = (np.uint64(s) for s in (30, 27, 31, 11))
+_TO_UNIT = 1.0 / float(1 << 53)
+
+
+@_jit
+def keyed_uniform(key: np.uint64, week: int, draw: int, ids: np.ndarray) -> np.ndarray:  # pragma: no cover
+    """SplitMix64-finalised uniforms for ``ids``; the same numbers as ``RandomStreams.uniform``."""
+    out = np.empty(ids.size, dtype=np.float64)
+    base = np.uint64((week << 40) | (draw << 32))
+    for i in range(ids.size):
+        z = (base + np.uint64(ids[i])) * _GOLDEN + key
+        z = (z ^ (z >> _S30)) * _M1
+        z = (z ^ (z >> _S27)) * _M2
+        z = z ^ (z >> _S31)
+        out[i] = np.float64(z >> _S11) * _TO_UNIT
+    return out
+
+
+# ---------------------------------------------------------------------- relapse week
+@_jit
+def first_crossing(
+    rate: np.ndarray,
+    constant: np.ndarray,
+    firm: np.ndarray,
+    covered_weeks: np.ndarray,
+    threshold: np.ndarray,
+    decay: np.ndarray,
+    layoff: np.ndarray,
+    week: int,
+    horizon: int,
+    followup_multiplier: float,
+) -> np.ndarray:  # pragma: no cover
+    """Weeks after ``week`` (0-based) in which each exit's cumulative relapse hazard reaches its threshold.
+
+    The hazard of exit ``i`` in the ``k``-th week after the exit is ``rate[i]`` if ``constant[i]``,
+    else ``rate[i] · decay[k]`` times the lay-off factor of its firm in that week (if it has one);
+    it is multiplied by ``followup_multiplier`` while ``k <= covered_weeks[i]``. Returns -1 for an
+    exit whose cumulative hazard stays below its threshold within ``horizon`` weeks.
+    """
+    n = rate.size
+    out = np.full(n, -1, dtype=np.int64)
+    for i in range(n):
+        acc = 0.0
+        for k in range(1, horizon + 1):
+            if constant[i]:
+                h = rate[i]
+            else:
+                h = rate[i] * decay[k]
+                if firm[i] >= 0:
+                    h *= layoff[week + k, firm[i]]
+            if k <= covered_weeks[i]:
+                h *= followup_multiplier
+            acc += h
+            if acc >= threshold[i]:
+                out[i] = k - 1
+                break
+    return out
+
+
+# ---------------------------------------------------------------------- case assignment
+@_jit
+def assign_cases(
+    teams: np.ndarray, active: np.ndarray, team_of_slot: np.ndarray, caseload: np.ndarray
+) -> np.ndarray:  # pragma: no cover
+    """Compiled :func:`agents.caseworkers.assign_cases`; updates ``caseload`` in place."""
+    slots = np.full(teams.size, -1, dtype=np.int32)
+    if teams.size == 0:
+        return slots
+    for team in range(int(teams.max()) + 1):
+        members = np.flatnonzero(active & (team_of_slot == team))
+        pick = np.flatnonzero(teams == team)
+        m, k = members.size, pick.size
+        if m == 0 or k == 0:
+            continue
+        loads = caseload[members].astype(np.int64)
+        order = np.argsort(loads, kind="mergesort")
+        sorted_loads = loads[order]
+        # the j lowest are raised to a common level: j = number with cost <= k
+        prefix = 0
+        j = 0
+        for r in range(m):
+            cost = (r + 1) * sorted_loads[r] - (prefix + sorted_loads[r])
+            if cost > k:
+                break
+            prefix += sorted_loads[r]
+            j = r + 1
+        level, extra = divmod(k + prefix, j)
+        counts = np.zeros(m, dtype=np.int64)
+        for r in range(j):
+            counts[order[r]] = level - sorted_loads[r] + (1 if r < extra else 0)
+        # cases go to slots in slot order, as np.repeat(members, counts) gives them
+        cursor = 0
+        for q in range(m):
+            caseload[members[q]] += counts[q]
+            for _ in range(counts[q]):
+                slots[pick[cursor]] = members[q]
+                cursor += 1
+    return slots
+
+
+# ---------------------------------------------------------------------- weekly budget
+@_jit
+def budget_counts(
+    state: np.ndarray,
+    settle_week: np.ndarray,
+    wob_base: np.ndarray,
+    benefit_since: np.ndarray,
+    followup_until: np.ndarray,
+    exit_week: np.ndarray,
+    is_case: np.ndarray,
+    band_first_weeks: np.ndarray,
+    week: int,
+) -> tuple[np.ndarray, int, int, int]:  # pragma: no cover
+    """Counts for the weekly budget in one pass over the citizens (see ``AccountingRules``).
+
+    Returns:
+        Citizens not yet in the last refund band by (state, band); the number of citizens in
+        case states and the sum of their refund weeks; the number followed up this week.
+    """
+    n_bands = band_first_weeks.size
+    counts = np.zeros((is_case.size, n_bands), dtype=np.int64)
+    case_n = 0
+    case_weeks = 0
+    followed = 0
+    for i in range(state.size):
+        s = state[i]
+        weeks = np.int64(wob_base[i]) + (week - np.int64(benefit_since[i])) + 1
+        if settle_week[i] > week:
+            band = -1
+            for b in range(n_bands):
+                if band_first_weeks[b] <= weeks:
+                    band = b
+            counts[s, max(band, 0)] += 1
+        if is_case[s]:
+            case_n += 1
+            case_weeks += weeks
+        if followup_until[i] >= week and exit_week[i] < week:
+            followed += 1
+    return counts, case_n, case_weeks, followed
+
+
+_choose_from_environment()
