@@ -56,15 +56,17 @@ class EmployerArrays:
         self.n = n
 
     def draw_vacancies(self, demand: np.ndarray, hire_rate: float, rng: np.random.Generator) -> np.ndarray:
-        """This week's vacancies open to the unemployed, per firm (Poisson).
+        """Vacancies open to the unemployed, per week and firm (Poisson), for the whole run.
+
+        Demand follows the exogenous business cycle, so every week's draw is made at once; the
+        numbers are the same as drawing week by week from the same stream.
 
         Args:
-            demand: Each firm's demand multiplier this week, ``index ** sensitivity``.
+            demand: Each firm's demand multiplier by week, ``index ** sensitivity`` (weeks × firms).
             hire_rate: Hires from unemployment per employee-week at reference demand.
             rng: The ``employer_demand`` stream.
         """
-        self.vacancies = rng.poisson(self.size * hire_rate * demand)
-        return self.vacancies
+        return rng.poisson(self.size[None, :] * hire_rate * demand)
 
     def pick(self, weights: np.ndarray, u: np.ndarray) -> np.ndarray:
         """Choose a firm per uniform ``u`` with probability proportional to ``weights``."""

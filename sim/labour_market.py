@@ -31,9 +31,7 @@ class LabourMarketRules(ModelParts):
         factor = np.asarray(b.job_search_factor)[old[case]]
         seek = case[factor > 0]
         factor = factor[factor > 0]
-        vacancies = self.employers.draw_vacancies(
-            self._firm_demand[w], m.hire_rate_weekly, self.streams.generator("employer_demand")
-        )
+        vacancies = self.employers.vacancies = self._vacancies[w]
         total_v = float(vacancies.sum())
         enterprise = on and sc.strategy.enterprise_oriented
         willingness = eff.enterprise_willingness if enterprise else 1.0

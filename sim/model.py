@@ -96,6 +96,9 @@ class Municipality(CaseworkRules, LabourMarketRules, LifeEventRules, AccountingR
         #: Demand multiplier of every firm in every week (weeks × firms), and the lay-off factor.
         self._firm_demand = self.cycle.demand[:, None] ** self.employers.sensitivity[None, :]
         self._layoff_factor = self._firm_demand**-scenario.market.layoff_cycle_elasticity
+        self._vacancies = self.employers.draw_vacancies(
+            self._firm_demand, scenario.market.hire_rate_weekly, self.streams.generator("employer_demand")
+        )
 
         self.agent_views = agent_views
         self._citizen_views: dict[int, Citizen] = {}

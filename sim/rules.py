@@ -36,6 +36,8 @@ class ModelParts:
     #: Demand multiplier and lay-off factor of every firm in every week (weeks × firms).
     _firm_demand: np.ndarray
     _layoff_factor: np.ndarray
+    #: Vacancies open to the unemployed by week and firm.
+    _vacancies: np.ndarray
     #: Relapse hazard multiplier by weeks since exit.
     _decay: np.ndarray
     _rates_by_year: dict[int, np.ndarray]
