@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sim import __version__
 from sim.errors import ScenarioError
-from sim.scenario import default_scenario, load_scenario
+from sim.scenario import builtin_scenarios, default_scenario, resolve_scenario
 
 EXIT_BAD_INPUT = 2
 
@@ -27,7 +27,11 @@ def _parser() -> argparse.ArgumentParser:
         "numbers; print a summary and write files to DIR.",
     )
     run.add_argument(
-        "scenario", nargs="?", type=Path, help="scenario TOML file (default: built-in Aabenraa 2016 with KIK)"
+        "scenario",
+        nargs="?",
+        metavar="SCENARIO",
+        help="scenario TOML file, or the name of a built-in one "
+        f"({', '.join(builtin_scenarios())}; default: aabenraa_2016, Aabenraa with KIK)",
     )
     run.add_argument("--seed", type=int, help="override the scenario's seed (a non-negative integer)")
     run.add_argument("--out", type=Path, help="output folder (default: ./raaderum-out/<scenario name>/)")
@@ -130,7 +134,7 @@ def format_summary(summary: dict) -> str:
 
 def _run(args: argparse.Namespace) -> int:
     try:
-        scenario = load_scenario(args.scenario) if args.scenario else default_scenario()
+        scenario = resolve_scenario(args.scenario) if args.scenario else default_scenario()
         if args.seed is not None:
             if args.seed < 0:
                 raise ScenarioError("--seed", f"must be >= 0, got {args.seed}")

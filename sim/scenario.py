@@ -12,7 +12,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, ClassVar
 
-from sim.errors import FieldValueError, UnknownFieldError
+from sim.errors import FieldValueError, ScenarioFileError, UnknownFieldError
 from sim.fields import build_section, describe, param
 from sim.files import read_toml
 from sim.parameters import (
@@ -213,6 +213,32 @@ def load_scenario(path: str | Path) -> Scenario:
 def builtin_scenario_path(name: str = DEFAULT_SCENARIO) -> Path:
     """Path of a scenario shipped with the package."""
     return Path(str(resources.files("sim.scenarios").joinpath(f"{name}.toml")))
+
+
+def builtin_scenarios() -> list[str]:
+    """Names of the scenarios shipped with the package (``raaderum run NAME`` runs one)."""
+    folder = resources.files("sim.scenarios")
+    return sorted(p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml"))
+
+
+def resolve_scenario(ref: str | Path) -> Scenario:
+    """A scenario from a TOML path, or from the name of a built-in scenario.
+
+    A path that exists, or that ends in ``.toml``, is read as a file; otherwise ``ref`` must name
+    a built-in scenario (:func:`builtin_scenarios`).
+
+    Raises:
+        ScenarioFileError: Neither a readable file nor a built-in name.
+        ScenarioError: Any invalid field.
+    """
+    path = Path(ref)
+    if path.exists() or path.suffix == ".toml":
+        return load_scenario(path)
+    if str(ref) in builtin_scenarios():
+        return load_scenario(builtin_scenario_path(str(ref)))
+    raise ScenarioFileError(
+        "", f"no scenario file or built-in scenario {str(ref)!r} (built-in: {', '.join(builtin_scenarios())})"
+    )
 
 
 def default_scenario() -> Scenario:
