@@ -7,6 +7,7 @@ import numpy as np
 
 from agents.caseworkers import VACANT, allocate_meetings, assign_cases, cases_to_hand_over
 from agents.citizens import PROGRAMME_COURSE, PROGRAMME_INTERNSHIP, PROGRAMME_NONE
+from sim import kernels
 from sim.records import WeeklyRecords
 from sim.rules import ModelParts
 from sim.states import IS_CASE, TEAM_OF_STATE, State, Team
@@ -71,6 +72,41 @@ class CaseworkRules(ModelParts):
 
     def _meetings(self, case: np.ndarray, w: int, rec: WeeklyRecords) -> np.ndarray:
         c, cw, s = self.citizens, self.caseworkers, self.params.staff
+        b = self.params.behaviour
+        if kernels.compiled():
+            pick, key, minutes, overdue = kernels.meeting_candidates(
+                case,
+                c.caseworker,
+                c.last_meeting,
+                c.spell_start,
+                c.state,
+                c.capacity,
+                w,
+                s.legal_first_period_weeks,
+                s.legal_interval_first_weeks,
+                s.legal_interval_later_weeks,
+                s.min_weeks_between_meetings,
+                int(State.ACTIVITY_READY),
+                np.float32(b.clarify_capacity),  # numpy compares float32 columns in float32
+                s.assessment_meeting_minutes,
+                s.meeting_minutes,
+            )
+            order = np.argsort(key, kind="stable")
+            met = case[pick[kernels.meet_in_order(order, key, minutes, cw.minutes_per_week)]]
+        else:
+            met, overdue = self._meetings_numpy(case, w)
+        rec.overdue[w] = overdue
+        cw.meetings[:] = np.bincount(c.caseworker[met], minlength=cw.n)
+        rec.meetings[w] = met.size
+        rec.meetings_by_team[w] = np.bincount(cw.team, weights=cw.meetings, minlength=len(Team))
+        rec.case_citizens[w] = case.size
+        rec.cases_by_team[w] = np.bincount(cw.team, weights=cw.caseload, minlength=len(Team))
+        rec.caseworkers_by_team[w] = cw.active_by_team()
+        return met
+
+    def _meetings_numpy(self, case: np.ndarray, w: int) -> tuple[np.ndarray, int]:
+        """Who of ``case`` is met this week, and how many are overdue (pure numpy)."""
+        c, cw, s = self.citizens, self.caseworkers, self.params.staff
         slot = c.caseworker[case]
         since = w - c.last_meeting[case]
         early = (w - c.spell_start[case]) < s.legal_first_period_weeks
@@ -83,15 +119,7 @@ class CaseworkRules(ModelParts):
         met_mask = allocate_meetings(
             slot[pick], since[pick], since[pick] >= interval[pick], minutes[pick], cw.minutes_per_week
         )
-        met = case[pick[met_mask]]
-        cw.meetings[:] = np.bincount(c.caseworker[met], minlength=cw.n)
-        rec.meetings[w] = met.size
-        rec.meetings_by_team[w] = np.bincount(cw.team, weights=cw.meetings, minlength=len(Team))
-        rec.case_citizens[w] = case.size
-        rec.overdue[w] = int(np.sum(since >= interval))
-        rec.cases_by_team[w] = np.bincount(cw.team, weights=cw.caseload, minlength=len(Team))
-        rec.caseworkers_by_team[w] = cw.active_by_team()
-        return met
+        return case[pick[met_mask]], int(np.sum(since >= interval))
 
     def _meeting_decisions(self, met: np.ndarray, old: np.ndarray, w: int, on: bool) -> None:
         c, sc = self.citizens, self.params

@@ -143,6 +143,82 @@ def first_crossing(
     return out
 
 
+# ---------------------------------------------------------------------- meetings
+@_jit
+def meeting_candidates(
+    case: np.ndarray,
+    caseworker: np.ndarray,
+    last_meeting: np.ndarray,
+    spell_start: np.ndarray,
+    state: np.ndarray,
+    capacity: np.ndarray,
+    week: int,
+    first_period: int,
+    interval_first: int,
+    interval_later: int,
+    min_between: int,
+    assessing_state: int,
+    clarify_capacity: np.float32,
+    minutes_assessment: float,
+    minutes_meeting: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:  # pragma: no cover
+    """The cases a caseworker could meet this week, as ``CaseworkRules._meetings`` finds them.
+
+    Returns:
+        Positions (into ``case``) of the eligible cases; their priority key (caseworker slot,
+        then overdue first, then longest since the last meeting: ascending is first); the
+        minutes each meeting takes; the number of cases overdue under the legal schedule.
+    """
+    cap = (1 << 20) - 1
+    n = case.size
+    pick = np.empty(n, dtype=np.int64)
+    key = np.empty(n, dtype=np.int64)
+    minutes = np.empty(n, dtype=np.float64)
+    n_eligible = 0
+    n_overdue = 0
+    for j in range(n):
+        i = case[j]
+        since = week - np.int64(last_meeting[i])
+        early = (week - np.int64(spell_start[i])) < first_period
+        overdue = since >= (interval_first if early else interval_later)
+        if overdue:
+            n_overdue += 1
+        slot = np.int64(caseworker[i])
+        if slot < 0 or since < min_between:
+            continue
+        late = np.int64(0) if overdue else np.int64(1)
+        pick[n_eligible] = j
+        key[n_eligible] = (slot << 21) | (late << 20) | (cap - min(since, cap))
+        assessing = state[i] == assessing_state and capacity[i] < clarify_capacity
+        minutes[n_eligible] = minutes_assessment if assessing else minutes_meeting
+        n_eligible += 1
+    return pick[:n_eligible], key[:n_eligible], minutes[:n_eligible], n_overdue
+
+
+@_jit
+def meet_in_order(
+    order: np.ndarray, key: np.ndarray, minutes: np.ndarray, available: float
+) -> np.ndarray:  # pragma: no cover
+    """Who is met: in ``order``, each caseworker (``key >> 21``) meets cases while the minutes fit.
+
+    The sums run in the order and with the rounding of :func:`agents.caseworkers.allocate_meetings`.
+    """
+    n = order.size
+    met = np.zeros(n, dtype=np.bool_)
+    cum = 0.0
+    before = 0.0
+    previous = -1
+    for j in range(n):
+        i = order[j]
+        cum += minutes[i]
+        slot = key[i] >> 21
+        if slot != previous:
+            before = cum - minutes[i]
+            previous = slot
+        met[i] = (cum - before) <= available
+    return met
+
+
 # ---------------------------------------------------------------------- case assignment
 @_jit
 def assign_cases(
@@ -182,6 +258,24 @@ def assign_cases(
                 slots[pick[cursor]] = members[q]
                 cursor += 1
     return slots
+
+
+# ---------------------------------------------------------------------- state history
+@_jit
+def weeks_in_states(
+    history: np.ndarray, first_row: int, end_row: int, ids: np.ndarray, in_states: np.ndarray
+) -> np.ndarray:  # pragma: no cover
+    """Rows ``first_row <= r < end_row`` of ``history`` in which each of ``ids`` was in ``in_states``.
+
+    ``history[r, i]`` is a state code, or -1 before citizen ``i`` arrived (counted as state 0,
+    as the numpy version's ``clip(0)`` does).
+    """
+    out = np.zeros(ids.size, dtype=np.int64)
+    for r in range(first_row, end_row):  # row by row: the history is stored by week
+        for j in range(ids.size):
+            if in_states[max(history[r, ids[j]], 0)]:
+                out[j] += 1
+    return out
 
 
 # ---------------------------------------------------------------------- weekly budget

@@ -21,6 +21,7 @@ from agents.citizens import (
     draw_attributes,
 )
 from agents.employers import Employer, EmployerArrays
+from sim import kernels
 from sim.accounting import AccountingRules
 from sim.casework import CaseworkRules
 from sim.cycle import BusinessCycle
@@ -189,6 +190,10 @@ class Municipality(CaseworkRules, LabourMarketRules, LifeEventRules, AccountingR
         c.assessment[assessing] = np.floor(rng.random(assessing.size) * b.assessment_meetings)
         self._arrive(initial.size)
         c.history[0, : c.n] = c.state[: c.n]
+        # who leaves in which week is known now: citizens by leaving week (not before arrival)
+        leaving = np.maximum(c.leave_week, c.entry_week)
+        self._leavers = np.argsort(leaving, kind="stable")
+        self._leavers_from = np.searchsorted(leaving[self._leavers], np.arange(self.n_weeks + 1))
 
     def _arrive(self, count: int) -> np.ndarray:
         """Let the next ``count`` drawn citizens enter the model."""
@@ -255,7 +260,7 @@ class Municipality(CaseworkRules, LabourMarketRules, LifeEventRules, AccountingR
         old = c.state[:n].copy()
         self._new = old.copy()
         self._moved = np.zeros(n, dtype=bool)
-        self._move(np.flatnonzero((c.leave_week[:n] <= w) & (old != State.GONE)), State.GONE)
+        self._move(self._leavers[self._leavers_from[w] : self._leavers_from[w + 1]], State.GONE)
 
         case = np.flatnonzero(IS_CASE[old] & ~self._moved)
         self._assign(case, w, on)
@@ -366,8 +371,11 @@ class Municipality(CaseworkRules, LabourMarketRules, LifeEventRules, AccountingR
         """Start a benefit period; apply the refund reset rule (52 self-supported weeks in 156)."""
         c, bud = self.citizens, self.params.budget
         lo = max(w + 1 - bud.refund_reset_window_weeks, 1)
-        window = c.history[lo : w + 1, ids]
-        self_supported = IS_SELF_SUPPORT[window.clip(0)].sum(axis=0) if window.size else 0
+        if kernels.compiled():
+            self_supported = kernels.weeks_in_states(c.history, lo, w + 1, ids, IS_SELF_SUPPORT)
+        else:
+            window = c.history[lo : w + 1, ids]
+            self_supported = IS_SELF_SUPPORT[window.clip(0)].sum(axis=0) if window.size else 0
         reset = np.asarray(self_supported) >= bud.refund_reset_weeks
         c.wob_base[ids[reset]] = 0
         c.benefit_since[ids] = w

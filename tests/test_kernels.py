@@ -134,3 +134,13 @@ def test_environment_chooses_the_kernels(value, expected):
 def test_unknown_backend_is_refused():
     with pytest.raises(ValueError, match="kernels must be one of"):
         kernels.use("cython")
+
+
+def test_weeks_in_states_counts_like_numpy():
+    from sim.states import IS_SELF_SUPPORT
+
+    rng = np.random.default_rng(4)
+    history = rng.integers(-1, 10, (60, 500)).astype(np.int8)
+    ids = rng.choice(500, 80, replace=False)
+    expected = IS_SELF_SUPPORT[history[5:41, ids].clip(0)].sum(axis=0)
+    np.testing.assert_array_equal(kernels.weeks_in_states(history, 5, 41, ids, IS_SELF_SUPPORT), expected)
