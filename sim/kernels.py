@@ -260,6 +260,111 @@ def assign_cases(
     return slots
 
 
+# ---------------------------------------------------------------------- weekly commit
+@_jit
+def commit_changes(
+    changed: np.ndarray,
+    old: np.ndarray,
+    new: np.ndarray,
+    week: int,
+    followup_until_week: int,
+    tables: np.ndarray,
+    codes: np.ndarray,
+    spell_start: np.ndarray,
+    assessment: np.ndarray,
+    wob_base: np.ndarray,
+    benefit_since: np.ndarray,
+    settle_week: np.ndarray,
+    exit_week: np.ndarray,
+    n_exits: np.ndarray,
+    last_benefit: np.ndarray,
+    followup_until: np.ndarray,
+    employer: np.ndarray,
+    earnings: np.ndarray,
+    programme: np.ndarray,
+    n_relapses: np.ndarray,
+    relapse_week: np.ndarray,
+    caseworker: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover
+    """The bookkeeping of ``Municipality._commit`` for the citizens who changed state this week.
+
+    Args:
+        changed: Ids of the citizens whose state changed.
+        old: State of every citizen at the start of the week.
+        new: State of every citizen at the end of the week.
+        week: This week.
+        followup_until_week: End of follow-up for this week's exits; below ``week`` if none.
+        tables: Rows IS_BENEFIT, IS_CASE, IS_SELF_SUPPORT (booleans by state code).
+        codes: SELF_SUPPORTING, EDUCATION, GONE, SICKNESS, NEVER, PROGRAMME_NONE.
+        spell_start: Citizen column (as are the remaining arguments), updated in place.
+        assessment: Citizen column.
+        wob_base: Citizen column.
+        benefit_since: Citizen column.
+        settle_week: Citizen column.
+        exit_week: Citizen column.
+        n_exits: Citizen column.
+        last_benefit: Citizen column.
+        followup_until: Citizen column.
+        employer: Citizen column.
+        earnings: Citizen column.
+        programme: Citizen column.
+        n_relapses: Citizen column.
+        relapse_week: Citizen column.
+        caseworker: Citizen column.
+
+    Returns:
+        The exits (to schedule their relapse) and those entering benefit (to start their period).
+    """
+    is_benefit, is_case, is_self = tables[0], tables[1], tables[2]
+    self_supporting, education, gone = codes[0], codes[1], codes[2]
+    sickness, never, no_programme = codes[3], codes[4], codes[5]
+    exits = np.empty(changed.size, dtype=np.int64)
+    entering = np.empty(changed.size, dtype=np.int64)
+    n_exit = 0
+    n_enter = 0
+    for i in changed:
+        p, q = old[i], new[i]
+        spell_start[i] = week
+        assessment[i] = 0
+        if is_benefit[p] and not is_benefit[q]:
+            wob_base[i] += week - benefit_since[i]
+            settle_week[i] = never
+        if is_case[p] and is_self[q]:
+            exit_week[i] = week
+            n_exits[i] += 1
+            last_benefit[i] = p
+            if followup_until_week >= week and p != sickness:
+                followup_until[i] = followup_until_week
+            if q == education:
+                employer[i] = -1
+                earnings[i] = 0
+            elif q == self_supporting and earnings[i] == 0:
+                employer[i] = -1
+            programme[i] = no_programme
+            exits[n_exit] = i
+            n_exit += 1
+        if not is_benefit[p] and is_benefit[q] and q != gone:
+            if is_self[p]:
+                n_relapses[i] += 1
+                relapse_week[i] = never
+                followup_until[i] = never
+                employer[i] = -1
+                earnings[i] = 0
+            entering[n_enter] = i
+            n_enter += 1
+        if q == gone:
+            earnings[i] = 0
+            employer[i] = -1
+            relapse_week[i] = never
+            followup_until[i] = never
+        if is_case[p] and not is_case[q]:
+            caseworker[i] = -1
+            programme[i] = no_programme
+            if not is_self[q]:
+                employer[i] = -1
+    return exits[:n_exit], entering[:n_enter]
+
+
 # ---------------------------------------------------------------------- state history
 @_jit
 def weeks_in_states(

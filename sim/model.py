@@ -55,6 +55,29 @@ TRANSITION_ORDER = (
     "relapse after an exit (including lay-off)",
 )
 INFLOW_STATES = (State.JOB_READY, State.ACTIVITY_READY, State.EDUCATION_READY, State.SICKNESS)
+#: What the compiled commit needs (``kernels.commit_changes``): state tables, codes and columns.
+COMMIT_TABLES = np.stack([IS_BENEFIT, IS_CASE, IS_SELF_SUPPORT])
+COMMIT_CODES = np.array(
+    [State.SELF_SUPPORTING, State.EDUCATION, State.GONE, State.SICKNESS, NEVER, PROGRAMME_NONE],
+    dtype=np.int64,
+)
+COMMIT_COLUMNS = (
+    "spell_start",
+    "assessment",
+    "wob_base",
+    "benefit_since",
+    "settle_week",
+    "exit_week",
+    "n_exits",
+    "last_benefit",
+    "followup_until",
+    "employer",
+    "earnings",
+    "programme",
+    "n_relapses",
+    "relapse_week",
+    "caseworker",
+)
 MAX_EFFORT_AGE = 520  # weeks after which decayed effort is taken as the floor
 
 
@@ -324,20 +347,36 @@ class Municipality(CaseworkRules, LabourMarketRules, LifeEventRules, AccountingR
         c, sc = self.citizens, self.params
         changed = np.flatnonzero(self._moved & (self._new != old))
         prev, new = old[changed], self._new[changed]
+        job_left = changed[prev == State.SELF_SUPPORTING]
+        job_started = changed[new == State.SELF_SUPPORTING]
+        self._earnings_total += float(c.earnings[job_started].sum(dtype=np.float64))
+        self._earnings_total -= float(c.earnings[job_left].sum(dtype=np.float64))
+        followup = on and sc.strategy.relapse_followup  # ISU follows up exits from cash-benefit groups
+        if kernels.compiled():
+            exits, entering = kernels.commit_changes(
+                changed,
+                old,
+                self._new,
+                w,
+                w + sc.effects.followup_weeks if followup else NEVER,
+                COMMIT_TABLES,
+                COMMIT_CODES,
+                *(getattr(c, name) for name in COMMIT_COLUMNS),
+            )
+            self._schedule_relapse(exits, w)
+            self._enter_benefit(entering, w)
+            c.state[: self._new.size] = self._new
+            return
         c.spell_start[changed] = w
         c.assessment[changed] = 0  # an assessment belongs to the spell in which it was made
         leaving_benefit = changed[IS_BENEFIT[prev] & ~IS_BENEFIT[new]]
         c.wob_base[leaving_benefit] += w - c.benefit_since[leaving_benefit]
         c.settle_week[leaving_benefit] = NEVER
-        job_left = changed[prev == State.SELF_SUPPORTING]
-        job_started = changed[new == State.SELF_SUPPORTING]
-        self._earnings_total += float(c.earnings[job_started].sum(dtype=np.float64))
-        self._earnings_total -= float(c.earnings[job_left].sum(dtype=np.float64))
         exits = changed[IS_CASE[prev] & IS_SELF_SUPPORT[new]]
         c.exit_week[exits] = w
         c.n_exits[exits] += 1
         c.last_benefit[exits] = old[exits]
-        if on and sc.strategy.relapse_followup:  # ISU follows up exits from cash-benefit groups
+        if followup:
             followed = exits[old[exits] != State.SICKNESS]
             c.followup_until[followed] = w + sc.effects.followup_weeks
         no_job = exits[self._new[exits] == State.EDUCATION]
