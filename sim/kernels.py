@@ -3,6 +3,7 @@
 Each kernel here gives exactly the same numbers as the numpy code it replaces (tests check
 both on the same inputs and whole runs for identical results). The numpy versions stay where
 they were (:meth:`sim.streams.RandomStreams.uniform`, :func:`agents.caseworkers.assign_cases`,
+meetings in :mod:`sim.casework`, the commit and the refund-reset window in :mod:`sim.model`,
 relapse scheduling in :mod:`sim.life_events`, the budget counts in :mod:`sim.accounting`) and
 are used when numba is missing or when the environment variable ``RAADERUM_KERNELS=numpy`` is set.
 
