@@ -6,6 +6,7 @@ business cycle and vacancies, and differ only where the strategy changes what ha
 difference of the two runs is the strategy's effect, week by week, with little noise.
 """
 
+import gc
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -21,13 +22,25 @@ from sim.states import STATE_NAMES, State
 
 log = logging.getLogger(__name__)
 
+#: Citizens (over the whole run) from which a finished model is garbage-collected at once.
+LARGE_MODEL_CITIZENS = 100_000
+
 
 def run_single(scenario: Scenario, seed: int | np.random.SeedSequence | None = None) -> RunResult:
     """Run one scenario as given (its strategy included) and return the weekly result.
 
-    No per-citizen agent objects are made (``agent_views=False``); results are identical.
+    No per-citizen agent objects are made (``agent_views=False``); results are identical. A large
+    model is collected as soon as it has run: its agents refer back to it, so without a collection
+    the baseline's arrays would still be held while the strategy runs (a national paired run
+    would need twice the memory).
     """
-    return Municipality(scenario, seed=seed, agent_views=False).run()
+    model = Municipality(scenario, seed=seed, agent_views=False)
+    result = model.run()
+    large = model.citizens.size >= LARGE_MODEL_CITIZENS
+    del model
+    if large:
+        gc.collect()
+    return result
 
 
 def payback_week(cumulative: np.ndarray, start: int) -> int | None:

@@ -67,3 +67,22 @@ def test_run_takes_a_builtin_name_and_refuses_an_unknown_one(tmp_path, capsys):
         "(built-in: aabenraa_2016, denmark_national)"
     )
     assert not (tmp_path / "none").exists()
+
+
+def test_a_large_finished_model_is_freed_before_the_next_run(monkeypatch):
+    """run_single collects a large model at once (its agents refer back to it, a reference cycle)."""
+    import weakref
+
+    from experiments import paired
+
+    made = []
+
+    class Recorded(Municipality):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            made.append(weakref.ref(self))
+
+    monkeypatch.setattr(paired, "Municipality", Recorded)
+    monkeypatch.setattr(paired, "LARGE_MODEL_CITIZENS", 0)
+    paired.run_single(scale_scenario(default_scenario(), 0.05).replace(end_year=2016))
+    assert len(made) == 1 and made[0]() is None
