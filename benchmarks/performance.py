@@ -46,14 +46,6 @@ GOALS = {
 START, END = "<!-- performance:start -->", "<!-- performance:end -->"
 
 
-def agent_steps(run) -> int:
-    """Citizen-weeks present (every state but gone) in a RunResult."""
-    from sim.states import STATE_NAMES, State
-
-    cols = [f"stock_{name}" for i, name in enumerate(STATE_NAMES) if i != State.GONE]
-    return int(run.weekly[cols].to_numpy().sum())
-
-
 def maxrss_mib() -> float:
     """Peak resident memory of this process in MiB.
 
@@ -71,6 +63,8 @@ def maxrss_mib() -> float:
 
 # ---------------------------------------------------------------------------- 1. paired run
 def paired_run(repeat: int) -> dict:
+    from mesa_reference import agent_steps
+
     from experiments import run_paired
     from sim import kernels
     from sim.scenario import default_scenario
@@ -99,7 +93,7 @@ def paired_run(repeat: int) -> dict:
 
 # ---------------------------------------------------------------------------- 2. vs reference
 def versus_reference(seeds: list[int]) -> dict:
-    from mesa_reference import run_reference_paired
+    from mesa_reference import agent_steps, run_reference_paired
 
     from experiments import run_paired
     from sim.scenario import default_scenario

@@ -31,8 +31,7 @@ class AccountingRules(ModelParts):
         if year >= bud.refund_reform_year:
             # everyone in the last band gets its rate; those not yet there add the difference
             last_rate = bud.refund_rates[-1]
-            above_last = np.asarray(bud.refund_rates) - last_rate
-            extra = np.sum(band_counts * rates[:, None] * above_last[None, :])
+            extra = np.sum(band_counts * rates[:, None] * self._refund_above_last[None, :])
             lines[LINE_INDEX["refund"]] = last_rate * total_benefits + float(extra)
         else:
             lines[LINE_INDEX["refund"]] = bud.pre_reform_refund_rate * total_benefits
@@ -69,7 +68,7 @@ class AccountingRules(ModelParts):
             after an exit this week (from the week after the exit to ``followup_until``).
         """
         c, n = self.citizens, self.citizens.n
-        first_weeks = np.asarray(self.params.budget.refund_band_first_weeks)
+        first_weeks = self._refund_first_weeks
         columns = (c.settle_week, c.wob_base, c.benefit_since, c.followup_until, c.exit_week)
         columns = tuple(col[:n] for col in columns)
         if kernels.compiled():

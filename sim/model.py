@@ -131,6 +131,9 @@ class Municipality(CaseworkRules, LabourMarketRules, LifeEventRules, AccountingR
         self.caseworkers = CaseworkerArrays(scenario.staff, self._extra_slots(), Team[st.team.upper()])
         self.caseworkers.hire(self, np.flatnonzero(self.caseworkers.active))
         self._rates_by_year = {}
+        bud = scenario.budget
+        self._refund_first_weeks = np.asarray(bud.refund_band_first_weeks)
+        self._refund_above_last = np.asarray(bud.refund_rates) - bud.refund_rates[-1]
         self._decay = self._relapse_decay_table()
         b = scenario.behaviour
         self._retention = b.effort_retention ** np.arange(MAX_EFFORT_AGE + 1)

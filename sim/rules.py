@@ -41,4 +41,7 @@ class ModelParts:
     #: Relapse hazard multiplier by weeks since exit.
     _decay: np.ndarray
     _rates_by_year: dict[int, np.ndarray]
+    #: First week of each refund band, and each band's refund rate above the last band's.
+    _refund_first_weeks: np.ndarray
+    _refund_above_last: np.ndarray
     _earnings_total: float

@@ -10,8 +10,8 @@ from typing import Any
 
 from sim.scenario import Scenario
 
-#: Parameters that count persons, firms or kroner for the municipality as a whole.
-SCALED_COUNTS = (
+#: Initial stocks: their sum is the number of citizens at the start of a run.
+STOCKS = (
     "population.job_ready",
     "population.activity_ready",
     "population.education_ready",
@@ -19,6 +19,9 @@ SCALED_COUNTS = (
     "population.resource_course",
     "population.flex_job",
     "population.disability_pension",
+)
+#: Parameters that count persons, firms or kroner for the municipality as a whole.
+SCALED_COUNTS = STOCKS + (
     "population.labour_force",
     "inflow.job_ready",
     "inflow.activity_ready",
@@ -33,8 +36,6 @@ SCALED_COUNTS = (
     "strategy.enterprise_consultants",
     "strategy.monitoring_cost_weekly_dkk",
 )
-#: Initial stocks: their sum is the number of citizens at the start of a run.
-STOCKS = SCALED_COUNTS[:7]
 #: Counts that must stay at least 1 (a team, a labour market).
 AT_LEAST_ONE = {
     "population.labour_force",

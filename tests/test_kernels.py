@@ -7,6 +7,7 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import with_section
 
 from agents.caseworkers import CaseworkerArrays, assign_cases
 from experiments import run_paired
@@ -100,20 +101,12 @@ def test_budget_counts_are_identical(backend):
     assert expected[0].sum() > 0 and expected[1] > 0
 
 
-def every_lever(scenario):
-    st = scenario.strategy
-    return scenario.replace(
-        strategy=st.__class__(
-            **{**st.__dict__, "screening_triage": True, "enterprise_oriented": True, "relapse_followup": True}
-        )
-    )
-
-
 @pytest.mark.parametrize("levers", ["kik", "every lever"])
 def test_whole_runs_are_identical(backend, levers):
     sc = default_scenario().replace(end_year=2019)
     if levers == "every lever":
-        sc = every_lever(sc)
+        levers_on = {"screening_triage": True, "enterprise_oriented": True, "relapse_followup": True}
+        sc = with_section(sc, "strategy", **levers_on)
     expected, got = both(backend, lambda: run_paired(sc, seed=5))
     for run in ("baseline", "strategy"):
         pd.testing.assert_frame_equal(getattr(got, run).weekly, getattr(expected, run).weekly)
