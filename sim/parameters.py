@@ -63,11 +63,12 @@ class Inflow(Section):
 
     job_ready: float = param(6.0, "nonneg", unit="persons/week", source=ASSUMPTION)
     activity_ready: float = param(
-        8.0,
+        4.5,
         "nonneg",
         unit="persons/week",
-        source="assumption: keeps the stock near 1,000 through 2015 (seeds 000, 001: 1,000 early 2015, "
-        "1,008 at the start of 2016)",
+        source="seed 000: about 700 changed situation (self-support or a permanent benefit) while the "
+        "stock fell by about 509 in 12-24 months; with ~75 % of exits to those destinations (seed 001) "
+        "that leaves an inflow of about 4-5 a week",
     )
     education_ready: float = param(5.0, "nonneg", unit="persons/week", source=ASSUMPTION)
     sickness: float = param(16.0, "nonneg", unit="persons/week", source=ASSUMPTION)
