@@ -13,6 +13,7 @@ import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +52,8 @@ class Uncertain:
         mean: Mean (normal).
         sd: Standard deviation (normal).
         scales: Parameters multiplied by the sampled value (a relative factor, 1 = as in the scenario).
-        posterior: Table of draws (CSV or Parquet), one column per parameter path; a design point
+        posterior: Table of draws (CSV or Parquet; ``"calibrated"`` in a spec file: the shipped
+            posterior of ``raaderum calibrate``), one column per parameter path; a design point
             takes a whole row, so the draws' joint distribution is kept.
     """
 
@@ -317,8 +319,15 @@ def _strategies(data: Mapping[str, Any], base: Scenario) -> dict[str, Scenario]:
     return out
 
 
+#: ``posterior = "calibrated"`` names the shipped ABC posterior of ``raaderum calibrate``.
+SHIPPED_POSTERIOR = "calibrated"
+
+
 def _read_posterior(ref: str, path: str, base_dir: Path, columns: list[str] | None) -> pd.DataFrame:
-    file = Path(ref) if Path(ref).is_absolute() else base_dir / ref
+    if ref == SHIPPED_POSTERIOR:
+        file = Path(str(resources.files("calibration") / "posterior.parquet"))
+    else:
+        file = Path(ref) if Path(ref).is_absolute() else base_dir / ref
     try:
         frame = pd.read_parquet(file) if file.suffix == ".parquet" else pd.read_csv(file)
     except FileNotFoundError:

@@ -1,6 +1,7 @@
-"""Command line: ``raaderum run``, ``raaderum batch``, ``raaderum report`` and ``raaderum params``."""
+"""Command line: ``raaderum run``, ``batch``, ``report``, ``calibrate`` and ``params``."""
 
 import argparse
+import dataclasses
 import importlib.util
 import logging
 import os
@@ -12,6 +13,8 @@ from sim.errors import ScenarioError
 from sim.scenario import builtin_scenarios, default_scenario, resolve_scenario
 
 EXIT_BAD_INPUT = 2
+#: Calibration cases (calibration/cases.py), listed here so that --help needs no slow import.
+CASE_NAMES = ("aabenraa", "hjorring", "skanderborg", "fureso", "taarnby")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -72,6 +75,33 @@ def _parser() -> argparse.ArgumentParser:
     )
     report.add_argument("--out", type=Path, metavar="DIR", help="report folder (default: DIR/report)")
     report.add_argument("-v", "--verbose", action="store_true", help="log progress")
+    cal = sub.add_parser(
+        "calibrate",
+        help="fit the parameters to the cases (SMM point estimate, ABC posterior, fit report)",
+        description="Fit the parameters of calibration/space.toml to the targets of "
+        "calibration/targets.toml: a simulated-method-of-moments point estimate (optuna), an ABC-SMC "
+        "posterior sample, and a fit report with a plot per case. The defaults reproduce the shipped "
+        "parameters (calibration/fitted.toml).",
+    )
+    cal.add_argument(
+        "--cases", nargs="+", metavar="CASE", help="cases to fit (default: all): " + ", ".join(CASE_NAMES)
+    )
+    cal.add_argument(
+        "--budget",
+        type=int,
+        metavar="N",
+        help="SMM trials (default 160); ABC and leave-one-out scale with it",
+    )
+    cal.add_argument("--jobs", type=int, default=1, metavar="N", help="parallel workers (default 1)")
+    cal.add_argument("--seed", type=int, help="root seed (default 2026, the shipped fit)")
+    cal.add_argument("--loo", action="store_true", help="also run the leave-one-case-out validation")
+    cal.add_argument(
+        "--no-posterior", action="store_true", help="skip the ABC posterior (point estimate only)"
+    )
+    cal.add_argument(
+        "--out", type=Path, metavar="DIR", help="output folder (default: ./raaderum-out/calibration/)"
+    )
+    cal.add_argument("-v", "--verbose", action="store_true", help="log progress")
     sub.add_parser(
         "params",
         help="print every scenario parameter with its default, unit and source (Markdown)",
@@ -218,6 +248,51 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _calibrate(args: argparse.Namespace) -> int:
+    from calibration.calibrate import Settings, calibrate
+    from calibration.space import load_space
+    from calibration.targets import load_targets
+
+    try:
+        if args.jobs < 1:
+            raise ScenarioError("--jobs", f"must be >= 1, got {args.jobs}")
+        if args.budget is not None and args.budget < 4:
+            raise ScenarioError("--budget", f"must be >= 4 trials, got {args.budget}")
+        if args.seed is not None and args.seed < 0:
+            raise ScenarioError("--seed", f"must be >= 0, got {args.seed}")
+        for case in args.cases or []:
+            if case not in CASE_NAMES:
+                raise ScenarioError("--cases", f"unknown case {case!r}; valid: {', '.join(CASE_NAMES)}")
+        load_space()
+        load_targets()
+    except ScenarioError as exc:
+        return _error(exc)
+    settings = Settings()
+    if args.budget is not None:
+        settings = settings.with_budget(args.budget)
+    if args.seed is not None:
+        settings = dataclasses.replace(settings, seed=args.seed)
+    out = args.out or Path("raaderum-out") / "calibration"
+    summary = calibrate(
+        out,
+        cases=args.cases,
+        settings=settings,
+        jobs=args.jobs,
+        loo=args.loo,
+        posterior=not args.no_posterior,
+        progress=None if args.verbose else print,  # -v logs the same lines
+    )
+    print(
+        f"Fitted {len(summary['fitted'])} parameters; distance {summary['distance']:.3f}; "
+        f"{summary['within']} of {summary['targets']} targets within tolerance."
+    )
+    print(
+        f"Files written to {out}/: fitted.toml, posterior.parquet, fit_report.md, fit_targets.csv, fit_*.png"
+        + (", loo_report.md" if args.loo else "")
+    )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``raaderum`` command."""
     parser = _parser()
@@ -232,6 +307,8 @@ def main(argv: list[str] | None = None) -> int:
         return _batch(args)
     if args.command == "report":
         return _report(args)
+    if args.command == "calibrate":
+        return _calibrate(args)
     if args.command == "params":
         from sim.scenario import parameter_reference
 

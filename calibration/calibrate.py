@@ -1,0 +1,330 @@
+"""``raaderum calibrate``: point estimate, posterior sample, fit report and leave-one-case-out.
+
+Every stage is seeded from one root seed and its results do not depend on the number of jobs:
+the same settings reproduce the shipped parameters (``calibration/fitted.toml``) and posterior
+(``calibration/posterior.parquet``).
+"""
+
+import json
+import logging
+import tomllib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, replace
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from joblib import Parallel, delayed
+
+from calibration.abc import abc_smc
+from calibration.cases import CASES, CaseRun, run_case
+from calibration.measures import measure
+from calibration.objective import case_seeds, replication_seeds
+from calibration.report import markdown_table, plot_case, target_table
+from calibration.smm import evaluate, fit_smm, mean_moments
+from calibration.space import ParameterSpace, load_space
+from calibration.targets import Targets, distance, load_targets
+from sim.files import atomic_folder
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How hard each stage works. The defaults made the shipped parameters.
+
+    Attributes:
+        seed: Root seed of every stage.
+        trials: SMM parameter sets (``--budget``).
+        replications: Common seeds per SMM parameter set.
+        batch: SMM parameter sets proposed together (fixed, so results do not depend on jobs).
+        abc_population: Particles per ABC generation.
+        abc_generations: ABC generations at most.
+        abc_max_simulations: Simulations ABC may use in all (each runs every case once).
+        posterior_draws: Rows of the saved posterior sample.
+        report_replications: Seeds for the fit report at the fitted values.
+        loo_trials: SMM trials of each leave-one-case-out fit.
+    """
+
+    seed: int = 2026
+    trials: int = 160
+    replications: int = 2
+    batch: int = 8
+    abc_population: int = 48
+    abc_generations: int = 4
+    abc_max_simulations: int = 480
+    posterior_draws: int = 200
+    report_replications: int = 8
+    loo_trials: int = 48
+
+    def with_budget(self, budget: int) -> "Settings":
+        """Settings scaled to ``budget`` SMM trials (ABC and leave-one-out in proportion)."""
+        f = budget / self.trials
+        return replace(
+            self,
+            trials=budget,
+            abc_population=max(8, round(self.abc_population * f)),
+            abc_max_simulations=max(16, round(self.abc_max_simulations * f)),
+            loo_trials=max(4, round(self.loo_trials * f)),
+        )
+
+
+def shipped_fit_path() -> Path:
+    """Path of the shipped fitted parameters, ``calibration/fitted.toml``."""
+    return Path(str(resources.files("calibration") / "fitted.toml"))
+
+
+def load_fitted(path: str | Path | None = None) -> dict[str, float]:
+    """Fitted parameter values ``{path: value}`` from a ``fitted.toml``."""
+    with open(path or shipped_fit_path(), "rb") as f:
+        return dict(tomllib.load(f)["parameters"])
+
+
+def _abc_distance(
+    theta: np.ndarray, seed: np.random.SeedSequence, space: ParameterSpace, targets: Targets
+) -> float:
+    from calibration.objective import simulate
+
+    return distance(targets, simulate(space.as_dict(theta), targets, seed, space))
+
+
+def report_runs(
+    values: Mapping[str, float],
+    targets: Targets,
+    space: ParameterSpace,
+    seeds: Sequence[np.random.SeedSequence],
+    jobs: int,
+) -> tuple[list[dict[str, float]], dict[str, list[CaseRun]]]:
+    """Run each case at ``values`` once per seed; returns the simulated targets per seed and the runs."""
+    tasks = [(case, i, s) for case in targets.cases for i, s in enumerate(seeds)]
+
+    def one(case: str, seed: np.random.SeedSequence) -> CaseRun:
+        return run_case(CASES[case], values, case_seeds(seed)[case], space)
+
+    runs = (
+        Parallel(n_jobs=jobs)(delayed(one)(c, s) for c, _, s in tasks)
+        if jobs > 1
+        else [one(c, s) for c, _, s in tasks]
+    )
+    by_case: dict[str, list[CaseRun]] = {}
+    per_seed: list[dict[str, float]] = [{} for _ in seeds]
+    for (case, i, _), cr in zip(tasks, runs, strict=True):
+        by_case.setdefault(case, []).append(cr)
+        for t in targets:
+            if t.case == case:
+                per_seed[i][t.id] = measure(cr, t.quantity, dict(t.args))
+    return per_seed, by_case
+
+
+def leave_one_out(
+    space: ParameterSpace,
+    targets: Targets,
+    settings: Settings,
+    jobs: int,
+    progress: Callable[[str], None] | None,
+) -> pd.DataFrame:
+    """For each case: fit on the others, predict the held-out case's targets; one row per target."""
+    rows = []
+    seeds = replication_seeds(settings.seed + 1, settings.report_replications)
+    for held in targets.cases:
+        others = targets.for_cases([c for c in targets.cases if c != held])
+        fit = fit_smm(
+            space,
+            others,
+            trials=settings.loo_trials,
+            replications=1,
+            seed=settings.seed,
+            jobs=jobs,
+            batch=settings.batch,
+            start=space.start(),
+            progress=progress,
+        )
+        held_targets = targets.for_cases([held])
+        runs = [mean_moments([r]) for r in evaluate([fit.best], held_targets, space, seeds, jobs)[0]]
+        table = target_table(held_targets, runs)
+        table.insert(0, "held_out", held)
+        table["distance_held_out"] = distance(held_targets, mean_moments(runs))
+        rows.append(table)
+        if progress:
+            progress(f"leave-one-out: {held} held out, distance {table['distance_held_out'].iloc[0]:.2f}")
+    return pd.concat(rows, ignore_index=True)
+
+
+def calibrate(
+    out_dir: str | Path,
+    *,
+    cases: Sequence[str] | None = None,
+    settings: Settings = Settings(),
+    jobs: int = 1,
+    loo: bool = False,
+    posterior: bool = True,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    """Run the calibration and write its outputs to ``out_dir`` (all or nothing).
+
+    Writes ``fitted.toml``, ``posterior.parquet`` (columns = parameter paths, usable as an
+    experiment's ``[[uncertain]] posterior``), ``smm_trials.csv``, ``abc_particles.csv``,
+    ``fit_targets.csv``, ``fit_report.md``, one ``fit_<case>.png`` per case and, with ``loo``,
+    ``loo_targets.csv`` and ``loo_report.md``.
+
+    Returns:
+        A summary: fitted values, distance, targets within tolerance.
+    """
+    space, targets = load_space(), load_targets()
+    if cases:
+        unknown = [c for c in cases if c not in CASES]
+        if unknown:
+            raise ValueError(f"unknown case(s) {', '.join(unknown)}; valid: {', '.join(CASES)}")
+        targets = targets.for_cases(cases)
+    with atomic_folder(out_dir) as tmp:
+        fit = fit_smm(
+            space,
+            targets,
+            trials=settings.trials,
+            replications=settings.replications,
+            seed=settings.seed,
+            jobs=jobs,
+            batch=settings.batch,
+            start=space.start(),
+            progress=progress,
+        )
+        fit.trials.to_csv(tmp / "smm_trials.csv", index=False)
+        abc_summary = None
+        if posterior:
+            from functools import partial
+
+            result = abc_smc(
+                partial(_abc_distance, space=space, targets=targets),
+                space,
+                population=settings.abc_population,
+                generations=settings.abc_generations,
+                seed=settings.seed,
+                jobs=jobs,
+                max_simulations=settings.abc_max_simulations,
+                progress=progress,
+            )
+            result.table().to_csv(tmp / "abc_particles.csv", index=False)
+            result.posterior_sample(settings.posterior_draws, settings.seed).to_parquet(
+                tmp / "posterior.parquet", index=False
+            )
+            abc_summary = result.summary()
+            abc_summary.to_csv(tmp / "posterior_summary.csv")
+        seeds = replication_seeds(settings.seed + 1, settings.report_replications)
+        per_seed, by_case = report_runs(fit.best, targets, space, seeds, jobs)
+        table = target_table(targets, per_seed)
+        table.to_csv(tmp / "fit_targets.csv", index=False)
+        for case, runs in by_case.items():
+            plot_case(case, runs, tmp / f"fit_{case}.png")
+        loo_table = None
+        if loo:
+            loo_table = leave_one_out(space, targets, settings, jobs, progress)
+            loo_table.to_csv(tmp / "loo_targets.csv", index=False)
+        _write_fitted(tmp / "fitted.toml", fit.best, fit.best_distance, settings, targets)
+        (tmp / "fit_report.md").write_text(
+            _report_text(space, targets, fit.best, fit.best_distance, table, abc_summary, settings),
+            encoding="utf-8",
+        )
+        if loo_table is not None:
+            (tmp / "loo_report.md").write_text(_loo_text(loo_table, table), encoding="utf-8")
+    return {
+        "fitted": fit.best,
+        "distance": fit.best_distance,
+        "targets": len(table),
+        "within": int(table["within"].sum()),
+    }
+
+
+def _write_fitted(
+    path: Path, best: Mapping[str, float], d: float, settings: Settings, targets: Targets
+) -> None:
+    lines = [
+        "# Fitted parameters: the SMM point estimate of `raaderum calibrate` (calibration/calibrate.py).",
+        f"# Settings: {json.dumps(asdict(settings))}",
+        f"# Cases: {', '.join(targets.cases)}",
+        f"distance = {d!r}",
+        "",
+        "[parameters]",
+    ]
+    lines += [f'"{k}" = {v!r}' for k, v in best.items()]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _report_text(
+    space: ParameterSpace,
+    targets: Targets,
+    best: Mapping[str, float],
+    d: float,
+    table: pd.DataFrame,
+    abc_summary: pd.DataFrame | None,
+    settings: Settings,
+) -> str:
+    out = [
+        "# Calibration fit report",
+        "",
+        f"Cases: {', '.join(targets.cases)}. Settings: `{json.dumps(asdict(settings))}`.",
+        f"SMM distance at the fitted values: {d:.3f} "
+        "(0 = every target hit exactly; 1 = one tolerance off on average).",
+        "",
+        f"**{int(table['within'].sum())} of {len(table)} targets within tolerance** "
+        f"(simulated mean over {settings.report_replications} replications at the fitted values; "
+        "the 90 % interval is over those replications).",
+        "",
+        markdown_table(table),
+        "",
+        "## Fitted parameters",
+        "",
+        "| parameter | fitted | bounds | prior | posterior mean | posterior 90 % | meaning |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for p in space.parameters:
+        post = ""
+        if abc_summary is not None and p.path in abc_summary.index:
+            s = abc_summary.loc[p.path]
+            post = f"{s['mean']:.4g} | {s['q05']:.4g} – {s['q95']:.4g}"
+        else:
+            post = " | "
+        out.append(
+            f"| {p.path} | {best[p.path]:.4g} | {p.low:g} – {p.high:g} | {p.prior} | {post} | {p.meaning} |"
+        )
+    unmet = table[~table["within"]]
+    if len(unmet):
+        out += ["", "## Targets not met", ""]
+        for r in unmet.itertuples():
+            out.append(f"- **{r.target}** ({r.description}): {r.unmet_reason or 'no reason recorded yet'}")
+    out += ["", "## Figures the model does not produce", ""]
+    out += [f"- {n.figure}: {n.reason}" for n in targets.not_modelled]
+    out += ["", "Plots: " + ", ".join(f"`fit_{c}.png`" for c in targets.cases), ""]
+    return "\n".join(out)
+
+
+def _loo_text(loo: pd.DataFrame, full: pd.DataFrame) -> str:
+    merged = loo.merge(full[["target", "error_tolerances"]], on="target", suffixes=("", "_in_sample"))
+    out = [
+        "# Leave-one-case-out report",
+        "",
+        "Each case is held out in turn: the parameters are fitted to the other cases only, then the held-out "
+        "case's targets are predicted. The error is in tolerances (simulated − reported) / tolerance, beside "
+        "the in-sample error of the fit to all cases.",
+        "",
+        "| held out | target | reported | predicted | error (tol.) | in-sample error | within |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in merged.itertuples():
+        out.append(
+            f"| {r.held_out} | {r.target} | {r.reported:g} | {r.simulated_mean:.4g} | "
+            f"{r.error_tolerances:+.2f} | {r.error_tolerances_in_sample:+.2f} | "
+            f"{'yes' if r.within else 'no'} |"
+        )
+    summary = merged.groupby("held_out").agg(
+        within=("within", "sum"),
+        targets=("within", "size"),
+        mean_abs_error=("error_tolerances", lambda e: e.abs().mean()),
+    )
+    out += ["", "| held out | within / targets | mean abs. error (tol.) |", "|---|---|---|"]
+    out += [
+        f"| {c} | {int(r.within)} / {int(r.targets)} | {r.mean_abs_error:.2f} |"
+        for c, r in summary.iterrows()
+    ]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,267 @@
+"""Model quantities that the targets compare with the cases' reported figures.
+
+Each measure takes a :class:`~calibration.cases.CaseRun` and keyword options from the target
+(``targets.toml``) and returns one number. Times are given as calendar years: ``2016`` is the
+start of 2016 (state history row ``(2016 - start_year) * 52``), ``2017.25`` a quarter into 2017.
+Periods ``from_year``..``to_year`` are half-open: from the start of ``from_year`` to the start of
+``to_year``.
+"""
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from calibration.cases import CaseRun, Run
+from sim.budget import LINES
+from sim.scenario import WEEKS_PER_YEAR
+from sim.states import IS_BENEFIT, State, state_mask
+
+SELF_SUPPORT = (State.SELF_SUPPORTING, State.EDUCATION)
+CASH_BENEFIT_LINES = ("benefit_job_ready", "benefit_activity_ready")
+
+
+def _states(names: Sequence[str] | str) -> np.ndarray:
+    names = [names] if isinstance(names, str) else list(names)
+    return state_mask(tuple(State[n.upper()] for n in names))
+
+
+def _row(run: Run, year: float) -> int:
+    row = round((year - run.scenario.start_year) * WEEKS_PER_YEAR)
+    return int(np.clip(row, 0, run.history.shape[0] - 1))
+
+
+def _pick(case_run: CaseRun, which: str) -> Run:
+    run = case_run.baseline if which == "baseline" else case_run.strategy
+    if run is None:
+        raise ValueError(f"case {case_run.case.name} has no baseline run")
+    return run
+
+
+def _count(run: Run, row: int, mask: np.ndarray) -> int:
+    h = run.history[row]
+    return int(np.count_nonzero(mask[np.maximum(h, 0)] & (h >= 0)))
+
+
+def stock(case_run: CaseRun, *, states: Sequence[str], year: float, run: str = "strategy") -> float:
+    """Citizens in ``states`` at time ``year``."""
+    r = _pick(case_run, run)
+    return float(_count(r, _row(r, year), _states(states)))
+
+
+def stock_fall(
+    case_run: CaseRun, *, states: Sequence[str], from_year: float, to_year: float, run: str = "strategy"
+) -> float:
+    """Fall in the stock of ``states`` from ``from_year`` to ``to_year`` (persons; negative: rise)."""
+    return stock(case_run, states=states, year=from_year, run=run) - stock(
+        case_run, states=states, year=to_year, run=run
+    )
+
+
+def stock_fall_share(
+    case_run: CaseRun, *, states: Sequence[str], from_year: float, to_year: float, run: str = "strategy"
+) -> float:
+    """Relative fall in the stock of ``states`` from ``from_year`` to ``to_year``."""
+    first = stock(case_run, states=states, year=from_year, run=run)
+    return stock_fall(case_run, states=states, from_year=from_year, to_year=to_year, run=run) / max(first, 1)
+
+
+def halving_weeks(
+    case_run: CaseRun, *, states: Sequence[str], from_year: float, run: str = "strategy"
+) -> float:
+    """Weeks from ``from_year`` until the stock of ``states`` is at most half its value then.
+
+    Returns the weeks left in the run (a censored value) if it never halves.
+    """
+    r = _pick(case_run, run)
+    mask = _states(states)
+    first = _row(r, from_year)
+    h = r.history[first:]
+    counts = np.count_nonzero(mask[np.maximum(h, 0)] & (h >= 0), axis=1)
+    below = np.flatnonzero(counts <= counts[0] / 2)
+    return float(below[0] if below.size else h.shape[0])
+
+
+def _flows(run: Run, from_year: float, to_year: float) -> np.ndarray:
+    a, b = _row(run, from_year), _row(run, to_year)
+    return run.result.flows[a:b].sum(axis=0)
+
+
+def exit_share(
+    case_run: CaseRun,
+    *,
+    origin: str,
+    to: Sequence[str],
+    from_year: float,
+    to_year: float,
+    run: str = "strategy",
+) -> float:
+    """Share of all exits from ``origin`` in the period that went to states ``to``."""
+    out = _flows(_pick(case_run, run), from_year, to_year)[State[origin.upper()]].astype(float)
+    out[State[origin.upper()]] = 0
+    return float(out[_states(to)].sum() / max(out.sum(), 1))
+
+
+def exits(
+    case_run: CaseRun,
+    *,
+    origin: str,
+    to: Sequence[str],
+    from_year: float,
+    to_year: float,
+    run: str = "strategy",
+) -> float:
+    """Number of moves from ``origin`` to states ``to`` in the period."""
+    out = _flows(_pick(case_run, run), from_year, to_year)[State[origin.upper()]]
+    return float(out[_states(to)].sum())
+
+
+def mean_caseload(
+    case_run: CaseRun, *, team: str, from_year: float, to_year: float, run: str = "strategy"
+) -> float:
+    """Mean weekly caseload of a team over the period."""
+    r = _pick(case_run, run)
+    return float(r.result.weekly[f"caseload_{team}"].iloc[_row(r, from_year) : _row(r, to_year)].mean())
+
+
+def mean_weeks_on_benefit(case_run: CaseRun, *, year: float, run: str = "strategy") -> float:
+    """Mean counted benefit weeks of the citizens in case states at time ``year`` (refund count)."""
+    r = _pick(case_run, run)
+    return float(r.result.weekly["mean_weeks_on_benefit"].iloc[max(_row(r, year) - 1, 0)])
+
+
+def net_saving_mio(case_run: CaseRun, *, from_year: float, to_year: float) -> float:
+    """Municipality's net saving of the strategy over the period, investment included (mio. DKK)."""
+    b, s = _pick(case_run, "baseline"), _pick(case_run, "strategy")
+    a, z = _row(s, from_year), _row(s, to_year)
+    diff = (
+        b.result.weekly["dkk_municipal_net"].iloc[a:z].sum()
+        - s.result.weekly["dkk_municipal_net"].iloc[a:z].sum()
+    )
+    return float(diff) / 1e6
+
+
+def municipal_gain_ratio(case_run: CaseRun, *, from_year: float, to_year: float) -> float:
+    """Whole-municipality gain over the saving on cash benefit alone (strategy vs baseline).
+
+    Numerator: the fall in all benefits net of the state refund, plus the rise in municipal tax.
+    Denominator: the fall in cash benefit (job-ready and activity-ready), net of the refund at
+    the baseline's average refund share. Staff and programme costs are left out of both, as in
+    ISU's comparison of where citizens are after their exit (seed 004).
+    """
+    b, s = _pick(case_run, "baseline"), _pick(case_run, "strategy")
+    a, z = _row(s, from_year), _row(s, to_year)
+
+    def total(run: Run, columns: Sequence[str]) -> float:
+        return float(run.result.weekly[list(columns)].iloc[a:z].to_numpy().sum())
+
+    benefits = [f"dkk_{n}" for n in LINES if n.startswith("benefit_")]
+    refund_share = total(b, ["dkk_refund"]) / max(total(b, benefits), 1.0)
+    whole = (total(b, benefits) - total(b, ["dkk_refund"]) - total(b, ["dkk_tax_income"])) - (
+        total(s, benefits) - total(s, ["dkk_refund"]) - total(s, ["dkk_tax_income"])
+    )
+    cash = [f"dkk_{n}" for n in CASH_BENEFIT_LINES]
+    cash_saving = (total(b, cash) - total(s, cash)) * (1 - refund_share)
+    return whole / cash_saving if cash_saving > 0 else float("nan")
+
+
+def _first_exits(run: Run, origin: np.ndarray, first: int, last: int) -> tuple[np.ndarray, np.ndarray]:
+    """Citizens whose first exit from ``origin`` states to self-support is in rows (first, last].
+
+    Returns their ids and the history row of the exit (the end of the exit week).
+    """
+    h = run.history
+    exit_row = np.full(h.shape[1], -1)
+    to_self = state_mask(SELF_SUPPORT)
+    for row in range(first + 1, min(last, h.shape[0] - 1) + 1):
+        prev, now = h[row - 1], h[row]
+        moved = (prev >= 0) & origin[np.maximum(prev, 0)] & to_self[np.maximum(now, 0)] & (exit_row < 0)
+        exit_row[moved] = row
+    ids = np.flatnonzero(exit_row >= 0)
+    return ids, exit_row[ids]
+
+
+def _back_on_benefit(run: Run, ids: np.ndarray, rows: np.ndarray, within: int) -> np.ndarray:
+    """For each exit, whether the citizen is on a benefit in any of the ``within`` weeks after."""
+    h = run.history
+    back = np.zeros(ids.size, dtype=bool)
+    for row in np.unique(rows):
+        sel = rows == row
+        window = h[row + 1 : min(row + 1 + within, h.shape[0]), ids[sel]]
+        back[sel] = IS_BENEFIT[np.maximum(window, 0)].any(axis=0)
+    return back
+
+
+def relapse_share(
+    case_run: CaseRun,
+    *,
+    origin: Sequence[str],
+    from_year: float,
+    to_year: float,
+    within_weeks: int,
+    run: str = "strategy",
+) -> float:
+    """Share of a cohort's first exits to self-support that are back on benefit within some weeks.
+
+    The cohort: citizens whose first exit from ``origin`` states to self-support (a job, other
+    means or education) is in the period. Relapse (tilbagefald): any week on a benefit within
+    ``within_weeks`` after the exit (follow-up is cut at the end of the run).
+    """
+    r = _pick(case_run, run)
+    ids, rows = _first_exits(r, _states(origin), _row(r, from_year), _row(r, to_year))
+    if ids.size == 0:
+        return float("nan")
+    return float(_back_on_benefit(r, ids, rows, within_weeks).mean())
+
+
+def cohort_exit_share(
+    case_run: CaseRun, *, state: str, year: float, weeks: int, run: str = "strategy"
+) -> float:
+    """Share of those in ``state`` at ``year`` who exited to self-support within ``weeks``."""
+    r = _pick(case_run, run)
+    start = _row(r, year)
+    cohort = np.flatnonzero(r.history[start] == State[state.upper()])
+    if cohort.size == 0:
+        return float("nan")
+    window = r.history[start + 1 : start + 1 + weeks, cohort]
+    return float(state_mask(SELF_SUPPORT)[np.maximum(window, 0)].any(axis=0).mean())
+
+
+def cohort_relapse_share(
+    case_run: CaseRun, *, state: str, year: float, weeks: int, run: str = "strategy"
+) -> float:
+    """Share back on benefit ``weeks`` after ``year``, of those in ``state`` then who exited since."""
+    r = _pick(case_run, run)
+    start = _row(r, year)
+    cohort = np.flatnonzero(r.history[start] == State[state.upper()])
+    window = r.history[start + 1 : start + 1 + weeks, cohort]
+    exited = state_mask(SELF_SUPPORT)[np.maximum(window, 0)].any(axis=0)
+    if not exited.any():
+        return float("nan")
+    end = window[-1, exited]
+    return float(IS_BENEFIT[np.maximum(end, 0)].mean())
+
+
+MEASURES: dict[str, Callable[..., float]] = {
+    f.__name__: f
+    for f in (
+        stock,
+        stock_fall,
+        stock_fall_share,
+        halving_weeks,
+        exit_share,
+        exits,
+        mean_caseload,
+        mean_weeks_on_benefit,
+        net_saving_mio,
+        municipal_gain_ratio,
+        relapse_share,
+        cohort_exit_share,
+        cohort_relapse_share,
+    )
+}
+
+
+def measure(case_run: CaseRun, quantity: str, args: dict[str, Any]) -> float:
+    """Evaluate the measure ``quantity`` with the target's options ``args``."""
+    return MEASURES[quantity](case_run, **args)

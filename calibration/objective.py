@@ -1,0 +1,42 @@
+"""Simulated moments: run the cases with given parameters and measure every target."""
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from calibration.cases import CASES, run_case
+from calibration.measures import measure
+from calibration.space import ParameterSpace
+from calibration.targets import Targets
+from sim.streams import fresh_seed_sequence
+
+
+def simulate(
+    values: Mapping[str, float],
+    targets: Targets,
+    seed: np.random.SeedSequence,
+    space: ParameterSpace | None = None,
+) -> dict[str, float]:
+    """One replication: each case with targets is run once with seed ``seed``; all targets measured.
+
+    Every case gets its own child seed (spawned by position in :data:`CASES`), so adding a
+    case does not change the others' draws.
+    """
+    out: dict[str, float] = {}
+    children = case_seeds(seed)
+    for name in targets.cases:
+        case_run = run_case(CASES[name], values, children[name], space)
+        for t in targets:
+            if t.case == name:
+                out[t.id] = measure(case_run, t.quantity, dict(t.args))
+    return out
+
+
+def case_seeds(seed: np.random.SeedSequence) -> dict[str, np.random.SeedSequence]:
+    """One child seed per case, the same however often ``seed`` was spawned from before."""
+    return dict(zip(CASES, fresh_seed_sequence(seed).spawn(len(CASES)), strict=True))
+
+
+def replication_seeds(root: int, replications: int) -> list[np.random.SeedSequence]:
+    """Common random numbers: the same ``replications`` seeds for every parameter set."""
+    return np.random.SeedSequence(root).spawn(replications)

@@ -1,0 +1,176 @@
+"""Fit report: every target against the simulated mean and 90 % interval, and a plot per case."""
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from calibration.cases import CASES, CaseRun  # noqa: E402
+from calibration.measures import SELF_SUPPORT, _first_exits, _row, _states  # noqa: E402
+from calibration.targets import Targets  # noqa: E402
+from sim.states import IS_BENEFIT, State, state_mask  # noqa: E402
+
+
+def target_table(targets: Targets, runs: Sequence[Mapping[str, float]]) -> pd.DataFrame:
+    """One row per target: reported value, tolerance, simulated mean and 90 % interval, verdict.
+
+    Args:
+        targets: The targets.
+        runs: Simulated targets, one mapping per replication.
+    """
+    rows = []
+    for t in targets:
+        values = np.array([r[t.id] for r in runs], dtype=float)
+        finite = values[np.isfinite(values)]
+        mean = float(finite.mean()) if finite.size else float("nan")
+        lo, hi = np.quantile(finite, [0.05, 0.95]) if finite.size else (np.nan, np.nan)
+        rows.append(
+            {
+                "target": t.id,
+                "case": t.case,
+                "description": t.description,
+                "source": t.source,
+                "period": t.period,
+                "kind": t.kind,
+                "reported": t.value,
+                "tolerance": t.tolerance,
+                "unit": t.unit,
+                "simulated_mean": mean,
+                "simulated_p05": float(lo),
+                "simulated_p95": float(hi),
+                "error_tolerances": t.error(mean),
+                "within": t.within(mean),
+                "unmet_reason": t.unmet,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _fmt(x: float) -> str:
+    if not np.isfinite(x):
+        return "n/a"
+    return f"{x:,.3f}" if abs(x) < 10 else f"{x:,.0f}" if abs(x) >= 100 else f"{x:,.1f}"
+
+
+def markdown_table(table: pd.DataFrame) -> str:
+    """The target table as Markdown (for fit_report.md and the README)."""
+    sign = {"two_sided": "±", "at_least": "≥ −", "at_most": "≤ +"}
+    lines = [
+        "| target | reported | tolerance | simulated mean | 90 % interval | within |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in table.itertuples():
+        verdict = "yes" if r.within else ("**no** (known)" if r.unmet_reason else "**no**")
+        lines.append(
+            f"| {r.target} | {_fmt(r.reported)} {r.unit} | {sign[r.kind]}{_fmt(r.tolerance)} | "
+            f"{_fmt(r.simulated_mean)} | {_fmt(r.simulated_p05)} – {_fmt(r.simulated_p95)} | {verdict} |"
+        )
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------------------------- plots
+def _band(ax: plt.Axes, x: np.ndarray, series: np.ndarray, color: str, label: str) -> None:
+    lo, mid, hi = np.quantile(series, [0.05, 0.5, 0.95], axis=0)
+    ax.fill_between(x, lo, hi, color=color, alpha=0.25, linewidth=0)
+    ax.plot(x, mid, color=color, label=label)
+
+
+def _years(run_scenario, n: int) -> np.ndarray:
+    return run_scenario.start_year + np.arange(n) / 52
+
+
+def _stock_series(runs: Sequence[CaseRun], states: Sequence[str], which: str) -> np.ndarray:
+    mask = _states(states)
+    out = []
+    for cr in runs:
+        h = (cr.baseline if which == "baseline" else cr.strategy).history
+        out.append(np.count_nonzero(mask[np.maximum(h, 0)] & (h >= 0), axis=1))
+    return np.array(out, dtype=float)
+
+
+def _relapse_curve(
+    cr: CaseRun, which: str, origin: Sequence[str], a: float, b: float, weeks: int
+) -> np.ndarray:
+    run = cr.baseline if which == "baseline" else cr.strategy
+    ids, rows = _first_exits(run, _states(origin), _row(run, a), _row(run, b))
+    curve = np.zeros(weeks + 1)
+    if ids.size == 0:
+        return curve
+    first_back = np.full(ids.size, weeks + 1)
+    for row in np.unique(rows):
+        sel = rows == row
+        window = run.history[row + 1 : min(row + 1 + weeks, run.history.shape[0]), ids[sel]]
+        on = IS_BENEFIT[np.maximum(window, 0)]
+        hit = on.any(axis=0)
+        first_back[sel] = np.where(hit, on.argmax(axis=0) + 1, weeks + 1)
+    return np.array([(first_back <= k).mean() for k in range(weeks + 1)])
+
+
+def plot_case(case: str, runs: Sequence[CaseRun], path: Path) -> None:
+    """Simulated trajectories (median and 90 % band over replications) against reported figures."""
+    fig, ax = plt.subplots(figsize=(7.5, 4.2))
+    sc = runs[0].scenario
+    n = runs[0].strategy.history.shape[0]
+    x = _years(sc, n)
+    if case == "aabenraa":
+        _band(
+            ax, x, _stock_series(runs, ["activity_ready"], "baseline"), "tab:gray", "without KIK (simulated)"
+        )
+        _band(ax, x, _stock_series(runs, ["activity_ready"], "strategy"), "tab:blue", "with KIK (simulated)")
+        ax.plot([2016.0], [1008], "ko", label="reported: 1,008 at the start (seed 001)")
+        ax.plot(
+            [2017.0, 2018.0], [499, 504], "rs", label="reported: halved, 2017 / January 2018 (seeds 001, 000)"
+        )
+        ax.plot([2019.0], [1008 - 250], "k^", label="forecast without KIK: about -250 (seed 000)")
+        ax.set_ylabel("activity-ready recipients")
+    elif case == "hjorring":
+        series = np.array([cr.strategy.result.weekly["mean_weeks_on_benefit"].to_numpy() for cr in runs])
+        _band(ax, x[1:], series, "tab:blue", "with the Hjørring method (simulated)")
+        ax.plot([2016.0], [121], "ko", label="reported: 121 weeks before (seed 003)")
+        ax.plot([2019.0], [68], "rs", label="goal: 68 weeks by 2018 (seed 003)")
+        ax.set_ylabel("mean weeks on benefit (case states)")
+    elif case == "skanderborg":
+        stock = _stock_series(runs, ["job_ready", "activity_ready"], "strategy")
+        _band(ax, x, stock / stock[:, :1], "tab:blue", "cash-benefit recipients (simulated, 2014 = 1)")
+        ax.plot([2016.0], [0.70], "rv", label="reported: more than 30 % fewer in two years (seed 002)")
+        ax.set_ylabel("recipients relative to 2014")
+    elif case == "fureso":
+        weeks = 156
+        for which, color, label in (
+            ("baseline", "tab:gray", "without ISU"),
+            ("strategy", "tab:blue", "with ISU"),
+        ):
+            curves = np.array(
+                [_relapse_curve(cr, which, ["job_ready", "activity_ready"], 2014, 2016, weeks) for cr in runs]
+            )
+            _band(ax, np.arange(weeks + 1), curves, color, f"{label} (simulated)")
+        ax.plot([weeks], [0.55], "ko", label="reported: historical about 55 % (seed 004)")
+        ax.plot([weeks], [0.126], "rs", label="reported: 12.6 % with ISU (seed 004)")
+        ax.set_xlabel("weeks since exit (exits in 2014-2015)")
+        ax.set_ylabel("share back on benefit")
+    elif case == "taarnby":
+        weeks = 52
+        curves = []
+        for cr in runs:
+            h = cr.strategy.history
+            start = _row(cr.strategy, 2017)
+            cohort = np.flatnonzero(h[start] == State.ACTIVITY_READY)
+            window = state_mask(SELF_SUPPORT)[np.maximum(h[start : start + weeks + 1, cohort], 0)]
+            curves.append(np.maximum.accumulate(window, axis=0).mean(axis=1))
+        _band(ax, np.arange(weeks + 1), np.array(curves), "tab:blue", "ISU's activity-ready (simulated)")
+        ax.plot([39], [0.28], "rs", label="reported: 28 % exited after 9 months (seed 004)")
+        ax.set_xlabel("weeks since ISU took over (2017)")
+        ax.set_ylabel("share exited to self-support")
+    if case in ("aabenraa", "hjorring", "skanderborg"):
+        ax.set_xlabel("year")
+    ax.set_title(CASES[case].title)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7, loc="best")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)

@@ -1,0 +1,204 @@
+"""The declared parameter space of the calibration: name, bounds, prior and meaning."""
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from sim.errors import FieldTypeError, FieldValueError, ScenarioError, UnknownFieldError
+from sim.files import read_toml
+from sim.scenario import default_scenario, parameter_type
+
+PRIORS = ("uniform", "loguniform")
+PARAMETER_KEYS = ("path", "scales", "low", "high", "prior", "start", "meaning", "source")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One calibrated parameter.
+
+    Attributes:
+        path: Dotted scenario path, e.g. ``behaviour.relapse_weekly``; with ``scales``, the
+            factor's name.
+        low: Lower bound (inclusive).
+        high: Upper bound (inclusive).
+        prior: ``uniform`` on [low, high], or ``loguniform`` (uniform in log).
+        meaning: What the parameter does in the model, for reports.
+        source: Why these bounds.
+        start: First value the optimiser tries (an initial guess), or None.
+        scales: Parameters multiplied by the value (a relative factor, 1 = as in each case's
+            scenario). Used for counts that each case sets for its own size, such as the inflow.
+    """
+
+    path: str
+    low: float
+    high: float
+    prior: str = "uniform"
+    meaning: str = ""
+    source: str = ""
+    scales: tuple[str, ...] = ()
+    start: float | None = None
+
+    def values(self, x: float, base: Any) -> dict[str, float]:
+        """Scenario values for parameter value ``x`` in scenario ``base``."""
+        if self.scales:
+            return {path: base.get(path) * x for path in self.scales}
+        return {self.path: x}
+
+    def to_unit(self, x: np.ndarray) -> np.ndarray:
+        """Map values to [0, 1] so that the prior is uniform there."""
+        if self.prior == "loguniform":
+            return (np.log(x) - math.log(self.low)) / (math.log(self.high) - math.log(self.low))
+        return (np.asarray(x, dtype=float) - self.low) / (self.high - self.low)
+
+    def from_unit(self, u: np.ndarray) -> np.ndarray:
+        """Inverse of :meth:`to_unit`."""
+        u = np.asarray(u, dtype=float)
+        if self.prior == "loguniform":
+            return np.exp(math.log(self.low) + u * (math.log(self.high) - math.log(self.low)))
+        return self.low + u * (self.high - self.low)
+
+
+@dataclass(frozen=True)
+class ParameterSpace:
+    """The calibrated parameters, in a fixed order (the columns of every parameter table)."""
+
+    parameters: tuple[Parameter, ...]
+
+    @property
+    def names(self) -> list[str]:
+        """Dotted paths, in order."""
+        return [p.path for p in self.parameters]
+
+    def __len__(self) -> int:
+        return len(self.parameters)
+
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """``n`` independent draws from the prior, shape (n, k)."""
+        u = rng.random((n, len(self)))
+        return self.from_unit(u)
+
+    def to_unit(self, theta: np.ndarray) -> np.ndarray:
+        """Parameter rows mapped to the unit cube (prior uniform there), shape kept."""
+        theta = np.atleast_2d(np.asarray(theta, dtype=float))
+        return np.column_stack([p.to_unit(theta[:, j]) for j, p in enumerate(self.parameters)])
+
+    def from_unit(self, u: np.ndarray) -> np.ndarray:
+        """Unit-cube rows mapped to parameter values."""
+        u = np.atleast_2d(np.asarray(u, dtype=float))
+        return np.column_stack([p.from_unit(u[:, j]) for j, p in enumerate(self.parameters)])
+
+    def inside(self, theta: np.ndarray) -> np.ndarray:
+        """True for rows within every bound."""
+        theta = np.atleast_2d(theta)
+        low = np.array([p.low for p in self.parameters])
+        high = np.array([p.high for p in self.parameters])
+        return np.all((theta >= low) & (theta <= high), axis=1)
+
+    def log_prior(self, theta: np.ndarray) -> np.ndarray:
+        """Log prior density of each row (-inf outside the bounds)."""
+        theta = np.atleast_2d(np.asarray(theta, dtype=float))
+        out = np.zeros(theta.shape[0])
+        for j, p in enumerate(self.parameters):
+            x = theta[:, j]
+            if p.prior == "loguniform":
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    out -= np.log(np.where(x > 0, x, np.nan)) + math.log(math.log(p.high / p.low))
+            else:
+                out -= math.log(p.high - p.low)
+        out[~self.inside(theta)] = -np.inf
+        return np.where(np.isnan(out), -np.inf, out)
+
+    def as_dict(self, row: np.ndarray) -> dict[str, float]:
+        """One parameter row as ``{path: value}``."""
+        return {name: float(v) for name, v in zip(self.names, np.ravel(row), strict=True)}
+
+    def scenario_values(self, values: Mapping[str, float], base: Any) -> dict[str, float]:
+        """Scenario paths and values for calibrated values ``{name: value}`` in scenario ``base``."""
+        out: dict[str, float] = {}
+        for p in self.parameters:
+            if p.path in values:
+                out.update(p.values(values[p.path], base))
+        return out
+
+    def start(self) -> dict[str, float] | None:
+        """The optimiser's first trial, if every parameter declares a start value."""
+        if any(p.start is None for p in self.parameters):
+            return None
+        return {p.path: float(p.start) for p in self.parameters}
+
+    def subset(self, names: list[str]) -> "ParameterSpace":
+        """The space restricted to ``names`` (in the space's order)."""
+        return ParameterSpace(tuple(p for p in self.parameters if p.path in names))
+
+
+def default_space_path() -> Path:
+    """Path of the shipped parameter space, ``calibration/space.toml``."""
+    return Path(str(resources.files("calibration") / "space.toml"))
+
+
+def load_space(path: str | Path | None = None) -> ParameterSpace:
+    """Read and check a parameter-space file.
+
+    Raises:
+        ScenarioError: A missing field, an unknown parameter path, bad bounds or prior.
+    """
+    data = read_toml(path or default_space_path(), "parameter space")
+    rows = data.get("parameter")
+    if not isinstance(rows, list) or not rows:
+        raise FieldValueError("parameter", "the space needs at least one [[parameter]] table")
+    base = default_scenario()
+    params = [_parameter(row, f"parameter[{i}]", base) for i, row in enumerate(rows)]
+    names = [p.path for p in params]
+    for name in names:
+        if names.count(name) > 1:
+            raise FieldValueError("parameter", f"{name} is declared twice")
+    return ParameterSpace(tuple(params))
+
+
+def _parameter(row: Mapping[str, Any], where: str, base: Any) -> Parameter:
+    for key in row:
+        if key not in PARAMETER_KEYS:
+            raise UnknownFieldError(f"{where}.{key}", f"unknown key; valid: {', '.join(PARAMETER_KEYS)}")
+    path = row.get("path")
+    if not isinstance(path, str):
+        raise FieldTypeError(f"{where}.path", "must be a dotted parameter path (a string)")
+    scales = row.get("scales", [])
+    if not isinstance(scales, list) or not all(isinstance(x, str) for x in scales):
+        raise FieldTypeError(f"{where}.scales", "must be a list of dotted parameter paths")
+    for target in scales or [path]:
+        if parameter_type(target) not in (float, int):
+            raise FieldValueError(f"{where}.path", f"{target} is not a number parameter")
+    for key in ("low", "high"):
+        if not isinstance(row.get(key), (int, float)) or isinstance(row.get(key), bool):
+            raise FieldTypeError(f"{where}.{key}", "must be a number")
+    low, high = float(row["low"]), float(row["high"])
+    if not low < high:
+        raise FieldValueError(f"{where}.high", f"must be above low ({low})")
+    prior = row.get("prior", "uniform")
+    if prior not in PRIORS:
+        raise FieldValueError(f"{where}.prior", f"must be one of {', '.join(PRIORS)}")
+    if prior == "loguniform" and low <= 0:
+        raise FieldValueError(f"{where}.low", "must be positive for a loguniform prior")
+    start = row.get("start")
+    if start is not None and (not isinstance(start, (int, float)) or not low <= start <= high):
+        raise FieldValueError(f"{where}.start", f"must be a number within [{low}, {high}]")
+    param = Parameter(
+        path,
+        low,
+        high,
+        prior,
+        str(row.get("meaning", "")),
+        str(row.get("source", "")),
+        tuple(scales),
+        None if start is None else float(start),
+    )
+    try:
+        base.with_values(param.values((low + high) / 2, base))
+    except ScenarioError as exc:
+        raise FieldValueError(f"{where}.path", f"{path}: {exc.problem}") from None
+    return param

@@ -1,0 +1,258 @@
+"""Calibration: targets, parameter space, measures, SMM determinism and the command line."""
+
+import math
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from calibration.cases import CASES, CaseRun, Run, case_scenario
+from calibration.measures import (
+    cohort_exit_share,
+    cohort_relapse_share,
+    halving_weeks,
+    relapse_share,
+    stock_fall_share,
+)
+from calibration.smm import fit_smm
+from calibration.space import Parameter, ParameterSpace, load_space
+from calibration.targets import Target, distance, load_targets, loss
+from sim.cli import CASE_NAMES, main
+from sim.errors import ScenarioError
+from sim.scenario import Scenario, resolve_scenario
+from sim.states import State
+
+JR, AR, SS, ED, FJ = (
+    State.JOB_READY,
+    State.ACTIVITY_READY,
+    State.SELF_SUPPORTING,
+    State.EDUCATION,
+    State.FLEX_JOB,
+)
+
+
+# ------------------------------------------------------------------ targets and space files
+def test_shipped_targets_are_complete_and_sourced():
+    targets = load_targets()
+    assert len(targets) >= 15
+    assert set(targets.cases) == set(CASES)
+    for t in targets:
+        assert "seed 00" in t.source, t.id
+        assert t.period and t.tolerance > 0 and t.description
+        assert t.id.startswith(f"{t.case}.")
+    assert targets.not_modelled, "figures left out must be listed with a reason"
+
+
+def test_every_case_is_a_runnable_builtin_scenario():
+    assert tuple(CASES) == CASE_NAMES
+    for case in CASES.values():
+        sc = resolve_scenario(case.scenario)
+        assert isinstance(sc, Scenario)
+        assert sc.strategy.levers_moved(), f"{case.name} must move a lever"
+
+
+def _write(tmp_path, text, name="t.toml"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+GOOD = """
+[[target]]
+id = "taarnby.x"
+case = "taarnby"
+source = "seed 004"
+period = "2017"
+quantity = "cohort_exit_share"
+args = { state = "activity_ready", year = 2017, weeks = 39 }
+value = 0.28
+tolerance = 0.05
+"""
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (('case = "taarnby"', 'case = "odense"'), "case"),
+        (('quantity = "cohort_exit_share"', 'quantity = "happiness"'), "quantity"),
+        (("weeks = 39 }", "weeks = 39, colour = 1 }"), "args.colour"),
+        ((", weeks = 39 }", " }"), "args"),
+        (("tolerance = 0.05", "tolerance = 0"), "tolerance"),
+        (("tolerance = 0.05", 'tolerance = "wide"'), "tolerance"),
+        (('period = "2017"', 'period = "2017"\nkind = "roughly"'), "kind"),
+        (('source = "seed 004"\n', ""), "source"),
+    ],
+)
+def test_bad_targets_name_the_field(tmp_path, change, field):
+    load_targets(_write(tmp_path, GOOD))  # the unchanged file is valid
+    with pytest.raises(ScenarioError) as err:
+        load_targets(_write(tmp_path, GOOD.replace(*change)))
+    assert err.value.field.endswith(field)
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ('path = "behaviour.bogus"\nlow = 0\nhigh = 1', "behaviour.bogus"),
+        ('path = "behaviour.relapse_weekly"\nlow = 0.5\nhigh = 0.1', "high"),
+        ('path = "behaviour.relapse_weekly"\nlow = 0\nhigh = 0.1\nprior = "loguniform"', "low"),
+        ('path = "behaviour.relapse_weekly"\nlow = 0.001\nhigh = 0.1\nprior = "beta"', "prior"),
+        ('path = "strategy.name"\nlow = 0\nhigh = 1', "path"),
+        ('path = "behaviour.relapse_weekly"\nlow = 0.1\nhigh = 2', "path"),  # a share above 1
+    ],
+)
+def test_bad_space_names_the_field(tmp_path, text, field):
+    with pytest.raises(ScenarioError) as err:
+        load_space(_write(tmp_path, f"[[parameter]]\n{text}\n"))
+    assert field in err.value.field
+
+
+def test_shipped_space_and_prior():
+    space = load_space()
+    assert len(space) >= 8
+    rng = np.random.default_rng(1)
+    draws = space.sample(rng, 500)
+    assert space.inside(draws).all()
+    assert np.allclose(space.from_unit(space.to_unit(draws)), draws)
+    assert np.isfinite(space.log_prior(draws)).all()
+    outside = draws[:1].copy()
+    outside[0, 0] = space.parameters[0].high * 2
+    assert space.log_prior(outside)[0] == -np.inf
+    for p in space.parameters:
+        assert p.meaning and p.source, p.path
+
+
+def test_loguniform_prior_is_uniform_in_log():
+    space = ParameterSpace((Parameter("behaviour.relapse_weekly", 0.001, 0.1, "loguniform"),))
+    x = space.sample(np.random.default_rng(2), 20_000)[:, 0]
+    assert abs(np.median(np.log10(x)) - (-2.0)) < 0.05  # log-midpoint of 1e-3 .. 1e-1
+
+
+def test_scale_factor_applies_to_each_cases_own_value():
+    space = ParameterSpace((Parameter("inflow", 0.5, 2.0, scales=("inflow.activity_ready",)),))
+    for name in ("aabenraa", "taarnby"):
+        base = CASES[name].load()
+        sc = case_scenario(CASES[name], {"inflow": 0.5}, space)
+        assert sc.inflow.activity_ready == pytest.approx(0.5 * base.inflow.activity_ready)
+
+
+# ------------------------------------------------------------------ errors and distance
+def test_target_error_by_kind():
+    two = Target("a.b", "aabenraa", "seed 001", "2016", "stock", 100.0, 10.0)
+    least = Target("a.c", "aabenraa", "seed 002", "2016", "stock", 0.3, 0.03, kind="at_least")
+    most = Target("a.d", "aabenraa", "seed 004", "2016", "stock", 0.1, 0.02, kind="at_most")
+    assert two.error(115) == pytest.approx(1.5) and not two.within(115) and two.within(91)
+    assert least.error(0.5) == 0 and least.error(0.24) == pytest.approx(-2.0)
+    assert least.within(0.28) and not least.within(0.26)
+    assert most.error(0.0) == 0 and most.within(0.115) and not most.within(0.13)
+    assert two.error(float("nan")) == 10.0
+    assert loss(1.5) == pytest.approx(2.25) and loss(-4.0) == pytest.approx(12.0)  # linear beyond 2
+    assert distance([two, least], {"a.b": 100.0, "a.c": 0.5}) == 0.0
+    assert distance([two, least], {"a.b": 110.0, "a.c": 0.5}) == pytest.approx(0.5)
+
+
+# ------------------------------------------------------------------ measures on a known history
+def _case_run(history: np.ndarray, start_year: int = 2014) -> CaseRun:
+    weeks = history.shape[0] - 1
+    flows = np.zeros((weeks, 10, 10), dtype=np.int64)
+    for w in range(weeks):
+        np.add.at(flows[w], (history[w], history[w + 1]), 1)
+    result = SimpleNamespace(
+        scenario=SimpleNamespace(start_year=start_year), flows=flows, weekly=pd.DataFrame()
+    )
+    run = Run(result=result, history=history.astype(np.int8))
+    return CaseRun(case=CASES["fureso"], strategy=run, baseline=run)
+
+
+def test_relapse_share_follows_first_exits_of_the_cohort():
+    # 4 citizens, 10 weeks of 52-week years starting 2014 (rows 0..10)
+    h = np.full((11, 4), AR, dtype=np.int8)
+    h[3:, 0] = SS  # exits at row 3, never back
+    h[4:, 1] = SS  # exits at row 4 ...
+    h[7:, 1] = AR  # ... back on benefit 3 weeks later
+    h[2:, 2] = ED  # exits to education at row 2 ...
+    h[9:, 2] = JR  # ... back after 7 weeks
+    h[5:, 3] = FJ  # flex job: not an exit to self-support
+    cr = _case_run(h)
+    within = relapse_share(
+        cr, origin=["activity_ready"], from_year=2014, to_year=2014 + 10 / 52, within_weeks=5
+    )
+    assert within == pytest.approx(1 / 3)
+    later = relapse_share(
+        cr, origin=["activity_ready"], from_year=2014, to_year=2014 + 10 / 52, within_weeks=8
+    )
+    assert later == pytest.approx(2 / 3)
+    assert math.isnan(relapse_share(cr, origin=["job_ready"], from_year=2014, to_year=2015, within_weeks=5))
+
+
+def test_cohort_measures_and_halving():
+    h = np.full((11, 4), AR, dtype=np.int8)
+    h[3:, 0] = SS
+    h[4:, 1] = SS
+    h[6:, 1] = AR  # exited and came back
+    cr = _case_run(h)
+    assert cohort_exit_share(cr, state="activity_ready", year=2014, weeks=5) == pytest.approx(0.5)
+    assert cohort_exit_share(cr, state="activity_ready", year=2014, weeks=2) == 0.0
+    assert cohort_relapse_share(cr, state="activity_ready", year=2014, weeks=8) == pytest.approx(0.5)
+    assert halving_weeks(cr, states=["activity_ready"], from_year=2014) == 4  # 2 of 4 left at row 4
+    assert stock_fall_share(cr, states=["activity_ready"], from_year=2014, to_year=2014 + 5 / 52) == 0.5
+    h2 = np.full((11, 4), AR, dtype=np.int8)
+    assert halving_weeks(_case_run(h2), states=["activity_ready"], from_year=2014) == 11  # censored
+
+
+# ------------------------------------------------------------------ SMM
+def test_smm_is_reproducible_and_independent_of_jobs():
+    targets = load_targets().for_cases(["taarnby"])
+    space = load_space().subset(["effects.enterprise_willingness", "behaviour.meeting_effort_boost"])
+    kwargs = dict(trials=4, replications=1, seed=7, batch=2)
+    one = fit_smm(space, targets, jobs=1, **kwargs)
+    two = fit_smm(space, targets, jobs=2, **kwargs)
+    pd.testing.assert_frame_equal(one.trials, two.trials)
+    assert one.best == two.best
+    assert one.trials["distance"].min() == pytest.approx(one.best_distance)
+    other = fit_smm(space, targets, jobs=1, **{**kwargs, "seed": 8})
+    assert not one.trials.equals(other.trials)
+
+
+# ------------------------------------------------------------------ command line
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--cases", "odense"], "--cases"),
+        (["--budget", "2"], "--budget"),
+        (["--jobs", "0"], "--jobs"),
+        (["--seed", "-1"], "--seed"),
+    ],
+)
+def test_calibrate_bad_arguments_one_line_exit_2(tmp_path, capsys, args, words):
+    out = tmp_path / "cal"
+    assert main(["calibrate", *args, "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and words in err[0]
+    assert not out.exists()
+
+
+def test_calibrate_writes_fit_posterior_reports_and_is_reproducible(tmp_path, capsys):
+    args = ["calibrate", "--cases", "taarnby", "skanderborg", "--budget", "4", "--loo"]
+    out = tmp_path / "cal"
+    assert main([*args, "--out", str(out)]) == 0
+    files = {p.name for p in out.iterdir()}
+    expected = {"fitted.toml", "posterior.parquet", "fit_report.md", "fit_targets.csv", "smm_trials.csv"}
+    assert expected | {"fit_taarnby.png", "fit_skanderborg.png", "loo_report.md", "loo_targets.csv"} <= files
+    fit = pd.read_csv(out / "fit_targets.csv")
+    assert set(fit["case"]) == {"taarnby", "skanderborg"}
+    assert {"simulated_mean", "simulated_p05", "simulated_p95", "within"} <= set(fit.columns)
+    assert (fit["simulated_p05"] <= fit["simulated_mean"] + 1e-12).all()
+    report = (out / "fit_report.md").read_text(encoding="utf-8")
+    assert "taarnby.exited_9_months" in report and "Fitted parameters" in report
+    loo = pd.read_csv(out / "loo_targets.csv")
+    assert set(loo["held_out"]) == {"taarnby", "skanderborg"}
+    assert (loo["held_out"] == loo["case"]).all()  # each held-out case is predicted, not fitted
+    posterior = pd.read_parquet(out / "posterior.parquet")
+    assert list(posterior.columns) == load_space().names
+    # the same command again (one job) gives the same fitted parameters
+    again = tmp_path / "again"
+    assert main([*args[:-1], "--out", str(again)]) == 0
+    assert (again / "fitted.toml").read_text() == (out / "fitted.toml").read_text()
+    pd.testing.assert_frame_equal(pd.read_parquet(again / "posterior.parquet"), posterior)
