@@ -1,8 +1,9 @@
 """Model parameters by section, each number with its unit and source.
 
-Sources marked *assumption* are plausible values chosen for the default scenario; they are the
-parameters the calibration issue fits to the cases in ``CASES.md``. Danish terms are given where a
-researcher would look for them.
+Sources marked *calibrated* are fitted to the cases in ``CASES.md`` by ``raaderum calibrate``
+(``calibration/fitted.toml``, the bounds in ``calibration/space.toml``); those marked *assumption*
+are plausible values that are not fitted. Danish terms are given where a researcher would look
+for them.
 """
 
 from dataclasses import dataclass
@@ -11,7 +12,8 @@ from typing import ClassVar
 from sim.fields import check_section, param
 
 CASES = "shared/CASES.md"
-ASSUMPTION = "assumption (to be calibrated)"
+ASSUMPTION = "assumption"
+CALIBRATED = "calibrated: calibration/fitted.toml (raaderum calibrate)"
 
 
 class Section:
@@ -167,10 +169,10 @@ class Market(Section):
         1.6, "positive", unit="", source=ASSUMPTION, doc="Pareto shape of firm sizes"
     )
     hire_rate_weekly: float = param(
-        0.006,
+        0.006132,
         "share",
         unit="per employee-week",
-        source=ASSUMPTION,
+        source=CALIBRATED,
         doc="hires from unemployment per employee at reference demand",
     )
     ordinary_unemployed_share: float = param(
@@ -182,10 +184,10 @@ class Market(Section):
     )
     reference_unemployment: float = param(5.8, "positive", unit="%", source=f"{CASES}: 2010-2022 mean")
     demand_elasticity: float = param(
-        0.2,
+        0.0645,
         "nonneg",
         unit="per %-point",
-        source=ASSUMPTION,
+        source=CALIBRATED,
         doc="demand index = exp(-elasticity * (u - reference))",
     )
     capacity_exponent: float = param(
@@ -209,7 +211,7 @@ class Behaviour(Section):
 
     _section: ClassVar[str] = "behaviour"
 
-    effort_floor: float = param(0.2, "share", source=ASSUMPTION, doc="search effort without contact")
+    effort_floor: float = param(0.1992, "share", source=CALIBRATED, doc="search effort without contact")
     effort_retention: float = param(
         0.85,
         "share",
@@ -218,7 +220,7 @@ class Behaviour(Section):
         doc="share of effort above the floor kept each week",
     )
     meeting_effort_boost: float = param(
-        0.5, "share", source=ASSUMPTION, doc="share of the gap to full effort closed by a meeting"
+        0.7831, "share", source=CALIBRATED, doc="share of the gap to full effort closed by a meeting"
     )
     continuity_floor: float = param(
         0.5, "share", source=ASSUMPTION, doc="meeting effect with a caseworker the citizen has not met"
@@ -226,7 +228,7 @@ class Behaviour(Section):
     rapport_gain: float = param(
         0.35, "share", source=ASSUMPTION, doc="share of the gap to full rapport closed by a meeting"
     )
-    barrier_reduction_per_meeting: float = param(0.006, "share", source=ASSUMPTION)
+    barrier_reduction_per_meeting: float = param(0.001035, "share", source=CALIBRATED)
     barrier_shock_weekly: float = param(0.002, "share", unit="per week", source=ASSUMPTION)
     barrier_shock_size: float = param(0.2, "share", source=ASSUMPTION)
     capacity_weights: tuple[float, ...] = param(
@@ -242,13 +244,16 @@ class Behaviour(Section):
         0.45, "share", source=ASSUMPTION, doc="job-ready below this are reclassified activity-ready"
     )
     clarify_capacity: float = param(
-        0.42, "share", source=ASSUMPTION, doc="activity-ready below this are assessed for a permanent benefit"
+        0.4136,
+        "share",
+        source=CALIBRATED,
+        doc="activity-ready below this are assessed for a permanent benefit",
     )
     assessment_meetings: float = param(
-        6.0,
+        7.794,
         "positive",
         unit="meetings",
-        source=ASSUMPTION,
+        source=CALIBRATED,
         doc="meetings needed to complete a work-capacity assessment",
     )
     pension_capacity: float = param(
@@ -289,17 +294,17 @@ class Behaviour(Section):
         3.0, "positive", source=ASSUMPTION, doc="education start in a week with a meeting"
     )
     other_self_support_weekly: float = param(
-        0.0015,
+        0.00158,
         "share",
         unit="per week",
-        source=ASSUMPTION,
+        source=CALIBRATED,
         doc="self-support without a job (partner, own means)",
     )
     relapse_weekly: float = param(
-        0.009,
+        0.006518,
         "share",
         unit="per week",
-        source=ASSUMPTION,
+        source=CALIBRATED,
         doc="relapse hazard just after an exit (tilbagefald)",
     )
     relapse_decay_weeks: float = param(52.0, "positive", unit="weeks", source=ASSUMPTION)
@@ -353,19 +358,22 @@ class Effects(Section):
         0.35, "share", source="assumption; seed 003", doc="mean barrier at which screening sends to the team"
     )
     integrated_social_multiplier: float = param(
-        1.5,
+        3.765,
         "positive",
-        source="assumption; Skanderborg (seed 002)",
+        source=f"{CALIBRATED}; Skanderborg (seed 002)",
         doc="social-barrier reduction per meeting with integrated casework",
     )
     enterprise_willingness: float = param(
-        1.5, "positive", source="assumption; seed 004", doc="employers' hiring weight for municipal citizens"
+        1.037,
+        "positive",
+        source=f"{CALIBRATED}; seed 004",
+        doc="employers' hiring weight for municipal citizens",
     )
     enterprise_internship_multiplier: float = param(2.0, "positive", source="assumption; seed 004")
     enterprise_conversion_multiplier: float = param(1.5, "positive", source="assumption; seed 004")
-    followup_weeks: int = param(52, "positive", unit="weeks", source="assumption; ISU (seed 004)")
+    followup_weeks: int = param(143, "positive", unit="weeks", source=f"{CALIBRATED}; ISU (seed 004)")
     followup_relapse_multiplier: float = param(
-        0.35, "share", source="assumption; seed 004", doc="relapse hazard while followed up after exit"
+        0.1864, "share", source=f"{CALIBRATED}; seed 004", doc="relapse hazard while followed up after exit"
     )
     monitoring_programme_multiplier: float = param(
         1.5,

@@ -64,7 +64,8 @@ def test_run_takes_a_builtin_name_and_refuses_an_unknown_one(tmp_path, capsys):
     err = capsys.readouterr().err.strip()
     assert err == (
         "raaderum: error: no scenario file or built-in scenario 'aarhus' "
-        "(built-in: aabenraa_2016, denmark_national)"
+        "(built-in: aabenraa_2016, aabenraa_kik, denmark_national, hjorring_2015, isu_fureso, isu_taarnby, "
+        "skanderborg_2014)"
     )
     assert not (tmp_path / "none").exists()
 
