@@ -286,10 +286,10 @@ def _calibrate(args: argparse.Namespace) -> int:
         f"Fitted {len(summary['fitted'])} parameters; distance {summary['distance']:.3f}; "
         f"{summary['within']} of {summary['targets']} targets within tolerance."
     )
-    print(
-        f"Files written to {out}/: fitted.toml, posterior.parquet, fit_report.md, fit_targets.csv, fit_*.png"
-        + (", loo_report.md" if args.loo else "")
-    )
+    files = ["fitted.toml", "fit_report.md", "fit_targets.csv", "fit_*.png", "smm_trials.csv"]
+    files += [] if args.no_posterior else ["posterior.parquet", "abc_particles.csv"]
+    files += ["loo_report.md", "loo_targets.csv"] if args.loo else []
+    print(f"Files written to {out}/: {', '.join(files)}")
     return 0
 
 
