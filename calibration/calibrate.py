@@ -10,6 +10,7 @@ import logging
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
+from functools import partial
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -20,8 +21,7 @@ from joblib import Parallel, delayed
 
 from calibration.abc import abc_smc
 from calibration.cases import CASES, CaseRun, run_case
-from calibration.measures import measure
-from calibration.objective import case_seeds, replication_seeds
+from calibration.objective import case_seeds, measure_targets, replication_seeds, simulate
 from calibration.report import markdown_table, plot_case, target_table
 from calibration.smm import evaluate, fit_smm, mean_moments
 from calibration.space import ParameterSpace, load_space
@@ -85,8 +85,6 @@ def load_fitted(path: str | Path | None = None) -> dict[str, float]:
 def _abc_distance(
     theta: np.ndarray, seed: np.random.SeedSequence, space: ParameterSpace, targets: Targets
 ) -> float:
-    from calibration.objective import simulate
-
     return distance(targets, simulate(space.as_dict(theta), targets, seed, space))
 
 
@@ -112,9 +110,7 @@ def report_runs(
     per_seed: list[dict[str, float]] = [{} for _ in seeds]
     for (case, i, _), cr in zip(tasks, runs, strict=True):
         by_case.setdefault(case, []).append(cr)
-        for t in targets:
-            if t.case == case:
-                per_seed[i][t.id] = measure(cr, t.quantity, dict(t.args))
+        per_seed[i].update(measure_targets(cr, targets))
     return per_seed, by_case
 
 
@@ -193,8 +189,6 @@ def calibrate(
         fit.trials.to_csv(tmp / "smm_trials.csv", index=False)
         abc_summary = None
         if posterior:
-            from functools import partial
-
             result = abc_smc(
                 partial(_abc_distance, space=space, targets=targets),
                 space,

@@ -43,6 +43,12 @@ def _count(run: Run, row: int, mask: np.ndarray) -> int:
     return int(np.count_nonzero(mask[np.maximum(h, 0)] & (h >= 0)))
 
 
+def stock_series(case_run: CaseRun, *, states: Sequence[str], run: str = "strategy") -> np.ndarray:
+    """Citizens in ``states`` at every history row (the start, then the end of each week)."""
+    h = _pick(case_run, run).history
+    return np.count_nonzero(_states(states)[np.maximum(h, 0)] & (h >= 0), axis=1)
+
+
 def stock(case_run: CaseRun, *, states: Sequence[str], year: float, run: str = "strategy") -> float:
     """Citizens in ``states`` at time ``year``."""
     r = _pick(case_run, run)
@@ -73,18 +79,22 @@ def halving_weeks(
 
     Returns the weeks left in the run (a censored value) if it never halves.
     """
-    r = _pick(case_run, run)
-    mask = _states(states)
-    first = _row(r, from_year)
-    h = r.history[first:]
-    counts = np.count_nonzero(mask[np.maximum(h, 0)] & (h >= 0), axis=1)
+    counts = stock_series(case_run, states=states, run=run)[_row(_pick(case_run, run), from_year) :]
     below = np.flatnonzero(counts <= counts[0] / 2)
-    return float(below[0] if below.size else h.shape[0])
+    return float(below[0] if below.size else counts.size)
 
 
 def _flows(run: Run, from_year: float, to_year: float) -> np.ndarray:
     a, b = _row(run, from_year), _row(run, to_year)
     return run.result.flows[a:b].sum(axis=0)
+
+
+def _outflow(case_run: CaseRun, origin: str, from_year: float, to_year: float, run: str) -> np.ndarray:
+    """Moves out of ``origin`` in the period, by destination state (staying put counts 0)."""
+    code = State[origin.upper()]
+    out = _flows(_pick(case_run, run), from_year, to_year)[code].astype(float)
+    out[code] = 0
+    return out
 
 
 def exit_share(
@@ -97,8 +107,7 @@ def exit_share(
     run: str = "strategy",
 ) -> float:
     """Share of all exits from ``origin`` in the period that went to states ``to``."""
-    out = _flows(_pick(case_run, run), from_year, to_year)[State[origin.upper()]].astype(float)
-    out[State[origin.upper()]] = 0
+    out = _outflow(case_run, origin, from_year, to_year, run)
     return float(out[_states(to)].sum() / max(out.sum(), 1))
 
 
@@ -112,8 +121,7 @@ def exits(
     run: str = "strategy",
 ) -> float:
     """Number of moves from ``origin`` to states ``to`` in the period."""
-    out = _flows(_pick(case_run, run), from_year, to_year)[State[origin.upper()]]
-    return float(out[_states(to)].sum())
+    return float(_outflow(case_run, origin, from_year, to_year, run)[_states(to)].sum())
 
 
 def mean_caseload(
@@ -181,15 +189,37 @@ def _first_exits(run: Run, origin: np.ndarray, first: int, last: int) -> tuple[n
     return ids, exit_row[ids]
 
 
-def _back_on_benefit(run: Run, ids: np.ndarray, rows: np.ndarray, within: int) -> np.ndarray:
-    """For each exit, whether the citizen is on a benefit in any of the ``within`` weeks after."""
+def _weeks_to_relapse(run: Run, ids: np.ndarray, rows: np.ndarray, horizon: int) -> np.ndarray:
+    """For each exit, the first week after it on a benefit (1 = the week after), or horizon + 1."""
     h = run.history
-    back = np.zeros(ids.size, dtype=bool)
+    weeks = np.full(ids.size, horizon + 1)
     for row in np.unique(rows):
         sel = rows == row
-        window = h[row + 1 : min(row + 1 + within, h.shape[0]), ids[sel]]
-        back[sel] = IS_BENEFIT[np.maximum(window, 0)].any(axis=0)
-    return back
+        on = IS_BENEFIT[np.maximum(h[row + 1 : min(row + 1 + horizon, h.shape[0]), ids[sel]], 0)]
+        weeks[sel] = np.where(on.any(axis=0), on.argmax(axis=0) + 1, horizon + 1)
+    return weeks
+
+
+def relapse_curve(
+    case_run: CaseRun,
+    *,
+    origin: Sequence[str],
+    from_year: float,
+    to_year: float,
+    weeks: int,
+    run: str = "strategy",
+) -> np.ndarray:
+    """Share of a cohort's first exits back on benefit within k weeks, for k = 0 .. ``weeks``.
+
+    The cohort: citizens whose first exit from ``origin`` states to self-support (a job, other
+    means or education) is in the period. NaN throughout if nobody exited.
+    """
+    r = _pick(case_run, run)
+    ids, rows = _first_exits(r, _states(origin), _row(r, from_year), _row(r, to_year))
+    if ids.size == 0:
+        return np.full(weeks + 1, np.nan)
+    back = _weeks_to_relapse(r, ids, rows, weeks)
+    return (back[None, :] <= np.arange(weeks + 1)[:, None]).mean(axis=1)
 
 
 def relapse_share(
@@ -203,43 +233,50 @@ def relapse_share(
 ) -> float:
     """Share of a cohort's first exits to self-support that are back on benefit within some weeks.
 
-    The cohort: citizens whose first exit from ``origin`` states to self-support (a job, other
-    means or education) is in the period. Relapse (tilbagefald): any week on a benefit within
-    ``within_weeks`` after the exit (follow-up is cut at the end of the run).
+    The cohort is that of :func:`relapse_curve`. Relapse (tilbagefald): any week on a benefit
+    within ``within_weeks`` after the exit (follow-up is cut at the end of the run).
     """
+    curve = relapse_curve(
+        case_run, origin=origin, from_year=from_year, to_year=to_year, weeks=within_weeks, run=run
+    )
+    return float(curve[-1])
+
+
+def _cohort_window(case_run: CaseRun, state: str, year: float, weeks: int, run: str) -> np.ndarray:
+    """States, in the ``weeks`` after ``year``, of those in ``state`` at ``year`` (weeks x cohort)."""
     r = _pick(case_run, run)
-    ids, rows = _first_exits(r, _states(origin), _row(r, from_year), _row(r, to_year))
-    if ids.size == 0:
-        return float("nan")
-    return float(_back_on_benefit(r, ids, rows, within_weeks).mean())
+    start = _row(r, year)
+    cohort = np.flatnonzero(r.history[start] == State[state.upper()])
+    return r.history[start + 1 : start + 1 + weeks, cohort]
+
+
+def cohort_exit_curve(
+    case_run: CaseRun, *, state: str, year: float, weeks: int, run: str = "strategy"
+) -> np.ndarray:
+    """Share of those in ``state`` at ``year`` who exited to self-support within k weeks, k = 0 .. weeks."""
+    window = _cohort_window(case_run, state, year, weeks, run)
+    if window.shape[1] == 0:
+        return np.full(weeks + 1, np.nan)
+    exited = np.maximum.accumulate(state_mask(SELF_SUPPORT)[np.maximum(window, 0)], axis=0)
+    return np.concatenate([[0.0], exited.mean(axis=1)])
 
 
 def cohort_exit_share(
     case_run: CaseRun, *, state: str, year: float, weeks: int, run: str = "strategy"
 ) -> float:
     """Share of those in ``state`` at ``year`` who exited to self-support within ``weeks``."""
-    r = _pick(case_run, run)
-    start = _row(r, year)
-    cohort = np.flatnonzero(r.history[start] == State[state.upper()])
-    if cohort.size == 0:
-        return float("nan")
-    window = r.history[start + 1 : start + 1 + weeks, cohort]
-    return float(state_mask(SELF_SUPPORT)[np.maximum(window, 0)].any(axis=0).mean())
+    return float(cohort_exit_curve(case_run, state=state, year=year, weeks=weeks, run=run)[-1])
 
 
 def cohort_relapse_share(
     case_run: CaseRun, *, state: str, year: float, weeks: int, run: str = "strategy"
 ) -> float:
     """Share back on benefit ``weeks`` after ``year``, of those in ``state`` then who exited since."""
-    r = _pick(case_run, run)
-    start = _row(r, year)
-    cohort = np.flatnonzero(r.history[start] == State[state.upper()])
-    window = r.history[start + 1 : start + 1 + weeks, cohort]
+    window = _cohort_window(case_run, state, year, weeks, run)
     exited = state_mask(SELF_SUPPORT)[np.maximum(window, 0)].any(axis=0)
     if not exited.any():
         return float("nan")
-    end = window[-1, exited]
-    return float(IS_BENEFIT[np.maximum(end, 0)].mean())
+    return float(IS_BENEFIT[np.maximum(window[-1, exited], 0)].mean())
 
 
 MEASURES: dict[str, Callable[..., float]] = {

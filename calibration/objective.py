@@ -4,7 +4,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from calibration.cases import CASES, run_case
+from calibration.cases import CASES, CaseRun, run_case
 from calibration.measures import measure
 from calibration.space import ParameterSpace
 from calibration.targets import Targets
@@ -25,11 +25,15 @@ def simulate(
     out: dict[str, float] = {}
     children = case_seeds(seed)
     for name in targets.cases:
-        case_run = run_case(CASES[name], values, children[name], space)
-        for t in targets:
-            if t.case == name:
-                out[t.id] = measure(case_run, t.quantity, dict(t.args))
+        out.update(measure_targets(run_case(CASES[name], values, children[name], space), targets))
     return out
+
+
+def measure_targets(case_run: CaseRun, targets: Targets) -> dict[str, float]:
+    """The simulated value of every target of the case that ``case_run`` ran."""
+    return {
+        t.id: measure(case_run, t.quantity, dict(t.args)) for t in targets if t.case == case_run.case.name
+    }
 
 
 def case_seeds(seed: np.random.SeedSequence) -> dict[str, np.random.SeedSequence]:

@@ -11,9 +11,8 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from calibration.cases import CASES, CaseRun  # noqa: E402
-from calibration.measures import SELF_SUPPORT, _first_exits, _row, _states  # noqa: E402
+from calibration.measures import cohort_exit_curve, relapse_curve, stock_series  # noqa: E402
 from calibration.targets import Targets  # noqa: E402
-from sim.states import IS_BENEFIT, State, state_mask  # noqa: E402
 
 
 def target_table(targets: Targets, runs: Sequence[Mapping[str, float]]) -> pd.DataFrame:
@@ -85,30 +84,7 @@ def _years(run_scenario, n: int) -> np.ndarray:
 
 
 def _stock_series(runs: Sequence[CaseRun], states: Sequence[str], which: str) -> np.ndarray:
-    mask = _states(states)
-    out = []
-    for cr in runs:
-        h = (cr.baseline if which == "baseline" else cr.strategy).history
-        out.append(np.count_nonzero(mask[np.maximum(h, 0)] & (h >= 0), axis=1))
-    return np.array(out, dtype=float)
-
-
-def _relapse_curve(
-    cr: CaseRun, which: str, origin: Sequence[str], a: float, b: float, weeks: int
-) -> np.ndarray:
-    run = cr.baseline if which == "baseline" else cr.strategy
-    ids, rows = _first_exits(run, _states(origin), _row(run, a), _row(run, b))
-    curve = np.zeros(weeks + 1)
-    if ids.size == 0:
-        return curve
-    first_back = np.full(ids.size, weeks + 1)
-    for row in np.unique(rows):
-        sel = rows == row
-        window = run.history[row + 1 : min(row + 1 + weeks, run.history.shape[0]), ids[sel]]
-        on = IS_BENEFIT[np.maximum(window, 0)]
-        hit = on.any(axis=0)
-        first_back[sel] = np.where(hit, on.argmax(axis=0) + 1, weeks + 1)
-    return np.array([(first_back <= k).mean() for k in range(weeks + 1)])
+    return np.array([stock_series(cr, states=states, run=which) for cr in runs], dtype=float)
 
 
 def plot_case(case: str, runs: Sequence[CaseRun], path: Path) -> None:
@@ -145,9 +121,8 @@ def plot_case(case: str, runs: Sequence[CaseRun], path: Path) -> None:
             ("baseline", "tab:gray", "without ISU"),
             ("strategy", "tab:blue", "with ISU"),
         ):
-            curves = np.array(
-                [_relapse_curve(cr, which, ["job_ready", "activity_ready"], 2014, 2016, weeks) for cr in runs]
-            )
+            cohort = dict(origin=["job_ready", "activity_ready"], from_year=2014, to_year=2016, weeks=weeks)
+            curves = np.array([relapse_curve(cr, **cohort, run=which) for cr in runs])
             _band(ax, np.arange(weeks + 1), curves, color, f"{label} (simulated)")
         ax.plot([weeks], [0.55], "ko", label="reported: historical about 55 % (seed 004)")
         ax.plot([weeks], [0.126], "rs", label="reported: 12.6 % with ISU (seed 004)")
@@ -155,13 +130,7 @@ def plot_case(case: str, runs: Sequence[CaseRun], path: Path) -> None:
         ax.set_ylabel("share back on benefit")
     elif case == "taarnby":
         weeks = 52
-        curves = []
-        for cr in runs:
-            h = cr.strategy.history
-            start = _row(cr.strategy, 2017)
-            cohort = np.flatnonzero(h[start] == State.ACTIVITY_READY)
-            window = state_mask(SELF_SUPPORT)[np.maximum(h[start : start + weeks + 1, cohort], 0)]
-            curves.append(np.maximum.accumulate(window, axis=0).mean(axis=1))
+        curves = [cohort_exit_curve(cr, state="activity_ready", year=2017, weeks=weeks) for cr in runs]
         _band(ax, np.arange(weeks + 1), np.array(curves), "tab:blue", "ISU's activity-ready (simulated)")
         ax.plot([39], [0.28], "rs", label="reported: 28 % exited after 9 months (seed 004)")
         ax.set_xlabel("weeks since ISU took over (2017)")

@@ -44,13 +44,13 @@ class SmmResult:
 
 
 def mean_moments(runs: list[Mapping[str, float]]) -> dict[str, float]:
-    """Mean of each target over replications (NaN replications left out)."""
-    keys = runs[0].keys()
-    with np.errstate(all="ignore"):
-        return {
-            k: float(np.nanmean([r[k] for r in runs])) if any(np.isfinite([r[k] for r in runs])) else np.nan
-            for k in keys
-        }
+    """Mean of each target over replications (NaN replications left out; NaN if all are)."""
+    out = {}
+    for k in runs[0]:
+        values = np.array([r[k] for r in runs], dtype=float)
+        finite = values[~np.isnan(values)]
+        out[k] = float(finite.mean()) if finite.size else float("nan")
+    return out
 
 
 def evaluate(

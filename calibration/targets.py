@@ -120,7 +120,7 @@ class Targets:
         used = {t.case for t in self.targets}
         return [c for c in CASES if c in used]
 
-    def __iter__(self):  # noqa: D105
+    def __iter__(self):
         return iter(self.targets)
 
     def __len__(self) -> int:
