@@ -98,8 +98,11 @@ class PairedResult:
         return np.cumsum(self.net_saving)
 
     def discount_factors(self) -> np.ndarray:
-        """Weekly discount factors, 1 at the investment start (annual rate from the scenario)."""
-        weeks = np.arange(self.scenario.n_weeks) - self.start_week
+        """Weekly discount factors, 1 at the investment start (annual rate from the scenario).
+
+        One per simulated week, so a pair of runs still stepping (the dashboard) has an NPV so far.
+        """
+        weeks = np.arange(len(self.strategy.weekly)) - self.start_week
         return (1 + self.scenario.discount_rate) ** (-weeks / WEEKS_PER_YEAR)
 
     @property
@@ -132,7 +135,7 @@ class PairedResult:
                 self.strategy.weekly[cols].sum(axis=1) - self.baseline.weekly[cols].sum(axis=1)
             ).to_numpy()
 
-        in_period = np.arange(self.scenario.n_weeks) < self.end_week
+        in_period = np.arange(len(self.strategy.weekly)) < self.end_week
         return np.where(in_period, diff(COST_LINES), diff(LEVER_LINES))
 
     @property

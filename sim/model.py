@@ -324,6 +324,11 @@ class Municipality(CaseworkRules, LabourMarketRules, LifeEventRules, AccountingR
             self.step()
         return RunResult.from_records(self.params, self._records)
 
+    def result_so_far(self) -> RunResult:
+        """The weeks simulated so far (``self.week`` rows), e.g. to plot a run while it steps."""
+        full = RunResult.from_records(self.params, self._records)
+        return RunResult(full.scenario, full.weekly.iloc[: self.week], full.flows[: self.week])
+
     # ------------------------------------------------------------------ pieces of the week
     def _move(self, ids: np.ndarray, to: State | np.ndarray) -> np.ndarray:
         """Record a state change for those of ``ids`` not already changed this week."""

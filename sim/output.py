@@ -2,6 +2,7 @@
 
 import json
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 import matplotlib
@@ -9,9 +10,11 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.axes import Axes  # noqa: E402
 
 from experiments.paired import PairedResult  # noqa: E402
 from sim.files import atomic_folder  # noqa: E402
+from sim.plots import draw_net_saving, draw_stocks  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -31,47 +34,14 @@ def weekly_table(result: PairedResult) -> pd.DataFrame:
     return table
 
 
-def _axes(result: PairedResult) -> tuple[plt.Figure, plt.Axes, pd.Series]:
-    """A figure, its axes and the weeks of the run as fractional years."""
+def _save_plot(result: PairedResult, draw: Callable[[Axes, PairedResult], None], path: Path) -> None:
+    """Draw one view of the run (a function of :mod:`sim.plots`) into a PNG file."""
     fig, ax = plt.subplots(figsize=(9, 4.5))
-    return fig, ax, result.scenario.start_year + result.baseline.weekly["week"] / 52
-
-
-def _save(fig: plt.Figure, ax: plt.Axes, title: str, ylabel: str, path: Path) -> None:
-    ax.set_xlabel("year")
-    ax.set_ylabel(ylabel)
-    ax.set_title(title)
-    ax.legend(fontsize=8)
+    draw(ax, result)
+    ax.set_title(f"{result.scenario.name}: {ax.get_title()}")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
-
-
-def plot_stocks(result: PairedResult, path: Path) -> None:
-    """Activity-ready and job-ready stocks, baseline vs strategy."""
-    fig, ax, years = _axes(result)
-    sc = result.scenario
-    for state, color in (("activity_ready", "tab:red"), ("job_ready", "tab:blue")):
-        label = state.replace("_", "-")
-        ax.plot(years, result.baseline.stock(state), color=color, ls="--", label=f"{label} — baseline")
-        ax.plot(years, result.strategy.stock(state), color=color, label=f"{label} — {sc.strategy.name}")
-    ax.axvspan(sc.strategy.start_year, sc.strategy.end_year + 1, color="0.9", label="investment period")
-    _save(fig, ax, f"{sc.name}: stocks, baseline vs strategy", "citizens", path)
-
-
-def plot_net_saving(result: PairedResult, path: Path) -> None:
-    """Cumulative net saving for the municipality, with the payback week marked."""
-    fig, ax, years = _axes(result)
-    sc = result.scenario
-    ax.plot(years, result.cumulative_net_saving / 1e6, color="tab:green", label="cumulative net saving")
-    ax.axhline(0, color="0.4", lw=0.8)
-    week = result.payback_week
-    if week is not None:
-        ax.axvline(
-            sc.start_year + week / 52, color="tab:orange", ls=":", label=f"payback {result.week_label(week)}"
-        )
-    title = f"{sc.name}: municipality's cumulative net saving ({sc.strategy.name})"
-    _save(fig, ax, title, "mio. DKK", path)
 
 
 def write_outputs(result: PairedResult, out_dir: Path) -> Path:
@@ -85,7 +55,7 @@ def write_outputs(result: PairedResult, out_dir: Path) -> Path:
         table = weekly_table(result)
         table.to_parquet(tmp / "weekly.parquet", index=False)
         table.to_csv(tmp / "weekly.csv", index=False)
-        plot_stocks(result, tmp / "stocks.png")
-        plot_net_saving(result, tmp / "net_saving.png")
+        _save_plot(result, draw_stocks, tmp / "stocks.png")
+        _save_plot(result, draw_net_saving, tmp / "net_saving.png")
     log.info("wrote %s", out_dir)
     return out_dir
