@@ -1,10 +1,11 @@
-"""Command line: ``raaderum run``, ``batch``, ``report``, ``calibrate`` and ``params``."""
+"""Command line: ``raaderum run``, ``batch``, ``report``, ``calibrate``, ``dashboard`` and ``params``."""
 
 import argparse
 import dataclasses
 import importlib.util
 import logging
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -102,6 +103,24 @@ def _parser() -> argparse.ArgumentParser:
         "--out", type=Path, metavar="DIR", help="output folder (default: ./raaderum-out/calibration/)"
     )
     cal.add_argument("-v", "--verbose", action="store_true", help="log progress")
+    dash = sub.add_parser(
+        "dashboard",
+        help="start the interactive dashboard in the browser (needs raaderum[viz])",
+        description="Serve the dashboard (Mesa SolaraViz) on http://HOST:PORT: sliders for "
+        "caseworkers, strategy levers and the business cycle; live plots of a strategy and its "
+        "baseline. Stop it with Ctrl-C.",
+    )
+    dash.add_argument(
+        "scenario",
+        nargs="?",
+        metavar="SCENARIO",
+        help="scenario TOML file or built-in name whose strategy the sliders start from "
+        "(default: aabenraa_2016)",
+    )
+    dash.add_argument("--seed", type=int, help="override the scenario's seed (a non-negative integer)")
+    dash.add_argument("--host", default="localhost", help="interface to listen on (default: localhost)")
+    dash.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 for any free port)")
+    dash.add_argument("--open", action="store_true", help="open the page in the default browser")
     sub.add_parser(
         "params",
         help="print every scenario parameter with its default, unit and source (Markdown)",
@@ -180,6 +199,34 @@ def _run(args: argparse.Namespace) -> int:
     print(format_summary(result.summary()))
     print(f"\nFiles written to {out}/: summary.json, weekly.parquet, weekly.csv, stocks.png, net_saving.png")
     return 0
+
+
+def _dashboard(args: argparse.Namespace) -> int:
+    try:
+        scenario = args.scenario or "aabenraa_2016"
+        resolve_scenario(scenario)  # a bad scenario gets its one line here, not in the browser
+        if args.seed is not None and args.seed < 0:
+            raise ScenarioError("--seed", f"must be >= 0, got {args.seed}")
+        if not 0 <= args.port <= 65535:
+            raise ScenarioError("--port", f"must be in 0-65535, got {args.port}")
+        if importlib.util.find_spec("solara") is None:
+            raise ScenarioError("dashboard", "needs Mesa's SolaraViz: pip install 'raaderum[viz]'")
+    except ScenarioError as exc:
+        return _error(exc)
+    from sim.dashboard.app import BASE_ENV, SEED_ENV
+
+    base = str(Path(scenario).resolve()) if Path(scenario).exists() else scenario  # a file: absolute
+    # No usage telemetry from Solara (on by default): a classroom's use is nobody else's business.
+    env = {"SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False", **os.environ, BASE_ENV: base}
+    if args.seed is not None:
+        env[SEED_ENV] = str(args.seed)
+    command = [sys.executable, "-m", "solara", "run", "sim.dashboard.app", "--production"]
+    command += ["--host", args.host, "--port", str(args.port), "--open" if args.open else "--no-open"]
+    print(f"raaderum dashboard on http://{args.host}:{args.port} (Ctrl-C stops it)", flush=True)
+    try:
+        return subprocess.call(command, env=env)
+    except KeyboardInterrupt:
+        return 0
 
 
 def _error(exc: Exception) -> int:
@@ -309,6 +356,8 @@ def main(argv: list[str] | None = None) -> int:
         return _report(args)
     if args.command == "calibrate":
         return _calibrate(args)
+    if args.command == "dashboard":
+        return _dashboard(args)
     if args.command == "params":
         from sim.scenario import parameter_reference
 

@@ -1,0 +1,154 @@
+"""The dashboard page: Mesa's SolaraViz around :class:`PairedMunicipality`.
+
+``raaderum dashboard`` serves this module with Solara. The sidebar holds Mesa's controls (Reset,
+Play, Step, play and render interval) and the model parameters: move a slider, press *Reset*
+to build the pair of runs with the new values, then *Play* or *Step*. The main view shows the
+stocks, caseload and contact, and the municipality's cumulative net saving with the payback
+point, for the strategy and its baseline side by side.
+
+The scenario and seed come from the environment (``RAADERUM_DASHBOARD_BASE``,
+``RAADERUM_DASHBOARD_SEED``), which the CLI sets after checking them.
+"""
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+import solara
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from mesa.visualization import Slider, SolaraViz
+
+from experiments.paired import PairedResult
+from sim.dashboard.model import CYCLE_SCENARIOS, SWITCHES, PairedMunicipality
+from sim.plots import draw_caseload, draw_contacts, draw_net_saving, draw_stocks
+
+BASE_ENV = "RAADERUM_DASHBOARD_BASE"
+SEED_ENV = "RAADERUM_DASHBOARD_SEED"
+DEFAULT_BASE = "aabenraa_2016"
+#: Weeks simulated between two redraws of the plots, and the pause between steps (ms).
+RENDER_INTERVAL_WEEKS = 5  # Mesa's render-interval slider takes odd values
+PLAY_INTERVAL_MS = 1
+
+SWITCH_LABELS = {
+    "screening_triage": "Screening and team assessments (Hjørring)",
+    "integrated_casework": "Integrated casework (Skanderborg, KIK)",
+    "courses_for_activity_ready": "Job-search courses for activity-ready (KIK)",
+    "enterprise_oriented": "Enterprise-oriented casework (ISU)",
+    "relapse_followup": "Follow-up after exit (ISU)",
+    "supplier_monitoring": "Supplier monitoring (KIK)",
+}
+
+#: The summary table: label, weekly column (sim/results.py) and number format.
+SUMMARY_ROWS = (
+    ("activity-ready citizens", "stock_activity_ready", ",.0f"),
+    ("caseload, activity-ready team", "caseload_activity_ready", ".1f"),
+    ("meetings per citizen this week", "contacts_per_citizen", ".3f"),
+)
+
+
+def model_params(model: PairedMunicipality, base: str) -> dict[str, Any]:
+    """SolaraViz's parameter panel, starting at the values of the model's scenario."""
+    lever = model.levers()
+    params: dict[str, Any] = {
+        "base": base,
+        "seed": model.seed_value,
+        "caseworkers_activity_ready": Slider(
+            "Caseworkers, activity-ready team", lever["caseworkers_activity_ready"], 4, 40, 1
+        ),
+        "extra_caseworkers": Slider("Extra caseworkers (strategy)", lever["extra_caseworkers"], 0, 40, 1),
+        "more_offers": Slider(
+            "More offers (referral multiplier)", float(lever["more_offers"]), 1.0, 2.5, 0.1
+        ),
+        "cycle": {
+            "type": "Select",
+            "value": lever["cycle"],
+            "values": list(CYCLE_SCENARIOS),
+            "label": "Business cycle",
+        },
+    }
+    for name in SWITCHES:
+        params[name] = {"type": "Checkbox", "value": bool(lever[name]), "label": SWITCH_LABELS[name]}
+    return params
+
+
+def _figure(model: PairedMunicipality, draw: Callable[[Axes, PairedResult], None]) -> solara.Element:
+    """One view (a function of :mod:`sim.plots`) of the runs so far, redrawn when the week changes."""
+    fig = Figure(figsize=(6.4, 3.4), layout="constrained")
+    draw(fig.subplots(), model.snapshot().paired)
+    return solara.FigureMatplotlib(fig, format="png", dependencies=[model, model.week])
+
+
+def StocksPlot(model: PairedMunicipality) -> solara.Element:  # noqa: N802 (Solara components are capitalised)
+    """Activity-ready and job-ready stocks."""
+    return _figure(model, draw_stocks)
+
+
+def CaseloadPlot(model: PairedMunicipality) -> solara.Element:  # noqa: N802
+    """Caseload of the activity-ready team."""
+    return _figure(model, draw_caseload)
+
+
+def ContactPlot(model: PairedMunicipality) -> solara.Element:  # noqa: N802
+    """Meetings per citizen in casework per week."""
+    return _figure(model, draw_contacts)
+
+
+def SavingPlot(model: PairedMunicipality) -> solara.Element:  # noqa: N802
+    """Cumulative net saving with the payback point so far."""
+    return _figure(model, draw_net_saving)
+
+
+def Summary(model: PairedMunicipality) -> solara.Element:  # noqa: N802
+    """The figures of the current week, as text."""
+    lever = model.levers()
+    on = [SWITCH_LABELS[name] for name in SWITCHES if lever[name]]
+    settings = (
+        f"*This run:* activity-ready team {lever['caseworkers_activity_ready']}, "
+        f"{lever['extra_caseworkers']} extra caseworkers, more offers ×{lever['more_offers']:g}, "
+        f"{lever['cycle']} cycle, seed {model.seed_value}; levers: {', '.join(on) or 'none'}."
+    )
+    if model.week == 0:
+        return solara.Markdown(
+            f"**Week 0.** Press *Step* or *Play* to simulate; *Reset* applies the sliders.\n\n{settings}"
+        )
+    snap = model.snapshot()
+    p = snap.paired
+    w = model.week - 1
+    rows = [
+        f"| {label} | {p.strategy.weekly[col].iloc[w]:{fmt}} | {p.baseline.weekly[col].iloc[w]:{fmt}} |"
+        for label, col, fmt in SUMMARY_ROWS
+    ]
+    saving = p.cumulative_net_saving[-1]
+    lines = [
+        f"**{p.week_label(w)}** (week {model.week} of {model.n_weeks}) · "
+        f"strategy *{p.scenario.strategy.name}*",
+        "",
+        "| | strategy | baseline |",
+        "|---|---:|---:|",
+        *rows,
+        "",
+        f"Investment so far **{snap.investment_dkk / 1e6:.1f} mio. DKK**; cumulative net saving "
+        f"**{saving / 1e6:.1f} mio. DKK**; NPV so far {snap.npv_dkk / 1e6:.1f} mio. DKK; "
+        f"paid back: **{snap.payback_label or 'not yet'}**.",
+        "",
+        settings,
+    ]
+    return solara.Markdown("\n".join(lines))
+
+
+@solara.component
+def Page() -> None:  # noqa: N802
+    """The dashboard: one pair of runs per browser session."""
+    base = os.environ.get(BASE_ENV, DEFAULT_BASE)
+    seed_text = os.environ.get(SEED_ENV)
+    seed = int(seed_text) if seed_text else None
+    model = solara.use_memo(lambda: PairedMunicipality(base, seed=seed), [])
+    SolaraViz(
+        model,
+        components=[Summary, SavingPlot, StocksPlot, CaseloadPlot, ContactPlot],
+        model_params=model_params(model, base),
+        name=f"raaderum: {model.params.name}",
+        play_interval=PLAY_INTERVAL_MS,
+        render_interval=RENDER_INTERVAL_WEEKS,
+    )
