@@ -3,16 +3,14 @@
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from calibration.cases import CASES, CaseRun  # noqa: E402
-from calibration.measures import cohort_exit_curve, relapse_curve, stock_series  # noqa: E402
-from calibration.targets import Targets  # noqa: E402
+from calibration.cases import CASES, CaseRun
+from calibration.measures import cohort_exit_curve, relapse_curve, stock_series
+from calibration.targets import Targets
 
 
 def target_table(targets: Targets, runs: Sequence[Mapping[str, float]]) -> pd.DataFrame:
@@ -73,7 +71,7 @@ def markdown_table(table: pd.DataFrame) -> str:
 
 
 # ------------------------------------------------------------------------------------- plots
-def _band(ax: plt.Axes, x: np.ndarray, series: np.ndarray, color: str, label: str) -> None:
+def _band(ax: Axes, x: np.ndarray, series: np.ndarray, color: str, label: str) -> None:
     lo, mid, hi = np.quantile(series, [0.05, 0.5, 0.95], axis=0)
     ax.fill_between(x, lo, hi, color=color, alpha=0.25, linewidth=0)
     ax.plot(x, mid, color=color, label=label)
@@ -89,7 +87,8 @@ def _stock_series(runs: Sequence[CaseRun], states: Sequence[str], which: str) ->
 
 def plot_case(case: str, runs: Sequence[CaseRun], path: Path) -> None:
     """Simulated trajectories (median and 90 % band over replications) against reported figures."""
-    fig, ax = plt.subplots(figsize=(7.5, 4.2))
+    fig = Figure(figsize=(7.5, 4.2))
+    ax = fig.subplots()
     sc = runs[0].scenario
     n = runs[0].strategy.history.shape[0]
     x = _years(sc, n)
@@ -142,4 +141,3 @@ def plot_case(case: str, runs: Sequence[CaseRun], path: Path) -> None:
     ax.legend(fontsize=7, loc="best")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
-    plt.close(fig)

@@ -2,22 +2,18 @@
 
 from pathlib import Path
 
-import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from experiments.spec import BASELINE  # noqa: E402
+from experiments.spec import BASELINE
 
 COLORS = ("tab:green", "tab:purple", "tab:orange", "tab:brown", "tab:pink")
 
 
-def _save(fig: plt.Figure, path: Path) -> None:
+def _save(fig: Figure, path: Path) -> None:
     fig.tight_layout()
     fig.savefig(path, dpi=110)
-    plt.close(fig)
 
 
 def _strategies(runs: pd.DataFrame) -> list[str]:
@@ -28,7 +24,8 @@ def plot_npv(runs: pd.DataFrame, path: Path) -> None:
     """Box plots of NPV (mio. DKK) per cycle scenario, one box per strategy."""
     cycles = list(runs["cycle"].unique())
     strategies = _strategies(runs)
-    fig, ax = plt.subplots(figsize=(max(6, 2.2 * len(cycles)), 4.5))
+    fig = Figure(figsize=(max(6, 2.2 * len(cycles)), 4.5))
+    ax = fig.subplots()
     width = 0.8 / len(strategies)
     for k, strategy in enumerate(strategies):
         data = [runs.query("strategy == @strategy and cycle == @c")["npv_dkk"] / 1e6 for c in cycles]
@@ -51,7 +48,8 @@ def plot_npv(runs: pd.DataFrame, path: Path) -> None:
 def plot_payback(runs: pd.DataFrame, path: Path, horizon_years: float) -> None:
     """Distribution of the payback time per cycle scenario, with the share that never pays back."""
     strategies = _strategies(runs)
-    fig, axes = plt.subplots(1, len(strategies), figsize=(7 * len(strategies), 4.5), squeeze=False)
+    fig = Figure(figsize=(7 * len(strategies), 4.5))
+    axes = fig.subplots(1, len(strategies), squeeze=False)
     bins = np.arange(0, np.ceil(horizon_years * 4) / 4 + 0.25, 0.25)
     for ax, strategy in zip(axes[0], strategies, strict=True):
         for k, (cycle, group) in enumerate(runs[runs["strategy"] == strategy].groupby("cycle", sort=False)):
@@ -76,7 +74,8 @@ def plot_fan(weekly: pd.DataFrame, runs: pd.DataFrame, path: Path, start_year: i
     cycles = list(runs["cycle"].unique())
     cycle_of_task = runs.drop_duplicates("task").set_index("task")["cycle"]
     weekly = weekly.assign(cycle=weekly["task"].map(cycle_of_task))
-    fig, axes = plt.subplots(1, len(cycles), figsize=(4.5 * len(cycles), 4.2), sharey=True, squeeze=False)
+    fig = Figure(figsize=(4.5 * len(cycles), 4.2))
+    axes = fig.subplots(1, len(cycles), sharey=True, squeeze=False)
     names = [BASELINE, *_strategies(runs)]
     colors = {BASELINE: "0.45", **{s: COLORS[k % len(COLORS)] for k, s in enumerate(names[1:])}}
     for ax, cycle in zip(axes[0], cycles, strict=True):
@@ -97,9 +96,8 @@ def plot_fan(weekly: pd.DataFrame, runs: pd.DataFrame, path: Path, start_year: i
 def plot_sensitivity(table: pd.DataFrame, path: Path) -> None:
     """Bars of first-order (and total) indices per factor, one panel per strategy and outcome."""
     panels = list(table.groupby(["strategy", "outcome"], sort=False))
-    fig, axes = plt.subplots(
-        1, len(panels), figsize=(6 * len(panels), 0.5 * table["factor"].nunique() + 2.5), squeeze=False
-    )
+    fig = Figure(figsize=(6 * len(panels), 0.5 * table["factor"].nunique() + 2.5))
+    axes = fig.subplots(1, len(panels), squeeze=False)
     for ax, ((strategy, outcome), group) in zip(axes[0], panels, strict=True):
         pivot = group.pivot_table(index="factor", columns="cycle", values="S1", sort=False)
         pivot.plot.barh(ax=ax, width=0.8)

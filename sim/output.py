@@ -5,16 +5,13 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-import matplotlib
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.axes import Axes  # noqa: E402
-
-from experiments.paired import PairedResult  # noqa: E402
-from sim.files import atomic_folder  # noqa: E402
-from sim.plots import draw_net_saving, draw_stocks  # noqa: E402
+from experiments.paired import PairedResult
+from sim.files import atomic_folder
+from sim.plots import draw_net_saving, draw_stocks
 
 log = logging.getLogger(__name__)
 
@@ -36,12 +33,12 @@ def weekly_table(result: PairedResult) -> pd.DataFrame:
 
 def _save_plot(result: PairedResult, draw: Callable[[Axes, PairedResult], None], path: Path) -> None:
     """Draw one view of the run (a function of :mod:`sim.plots`) into a PNG file."""
-    fig, ax = plt.subplots(figsize=(9, 4.5))
+    fig = Figure(figsize=(9, 4.5))
+    ax = fig.subplots()
     draw(ax, result)
     ax.set_title(f"{result.scenario.name}: {ax.get_title()}")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
-    plt.close(fig)
 
 
 def write_outputs(result: PairedResult, out_dir: Path) -> Path:
