@@ -119,7 +119,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     dash.add_argument("--seed", type=int, help="override the scenario's seed (a non-negative integer)")
     dash.add_argument("--host", default="localhost", help="interface to listen on (default: localhost)")
-    dash.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 for any free port)")
+    dash.add_argument("--port", type=int, default=8765, help="port (default 8765)")
     dash.add_argument("--open", action="store_true", help="open the page in the default browser")
     sub.add_parser(
         "params",
@@ -207,8 +207,8 @@ def _dashboard(args: argparse.Namespace) -> int:
         resolve_scenario(scenario)  # a bad scenario gets its one line here, not in the browser
         if args.seed is not None and args.seed < 0:
             raise ScenarioError("--seed", f"must be >= 0, got {args.seed}")
-        if not 0 <= args.port <= 65535:
-            raise ScenarioError("--port", f"must be in 0-65535, got {args.port}")
+        if not 1 <= args.port <= 65535:
+            raise ScenarioError("--port", f"must be in 1-65535, got {args.port}")
         if importlib.util.find_spec("solara") is None:
             raise ScenarioError("dashboard", "needs Mesa's SolaraViz: pip install 'raaderum[viz]'")
     except ScenarioError as exc:

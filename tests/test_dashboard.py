@@ -103,6 +103,25 @@ def test_plots_draw_the_runs_so_far_and_mark_payback():
     assert len(axes[0].get_lines()[0].get_xdata()) == 200
 
 
+@pytest.mark.parametrize("base", ["aabenraa_2016", "hjorring_2015", "isu_fureso"])
+def test_the_panel_starts_at_the_scenario_and_every_slider_can_reach_it(base):
+    pytest.importorskip("solara", reason="the dashboard needs raaderum[viz]")
+    from mesa.visualization import Slider
+
+    from sim.dashboard.app import model_params
+
+    model = PairedMunicipality(base)
+    params = model_params(model, base)
+    levers = model.levers()
+    assert params["base"] == base and params["seed"] == model.params.seed
+    for name, value in levers.items():
+        option = params[name]
+        if isinstance(option, Slider):
+            assert option.value == value and option.min <= value <= option.max
+        else:
+            assert option["value"] == value
+
+
 # ------------------------------------------------------------------ the command line
 @pytest.mark.parametrize(
     ("args", "field"),

@@ -26,7 +26,7 @@ def test_committed_without_outputs(path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_runs(path, tmp_path, monkeypatch):
-    monkeypatch.setenv("MPLBACKEND", "Agg")
+    monkeypatch.delenv("MPLBACKEND", raising=False)  # the kernel's own inline backend shows the plots
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(
         nb, timeout=TIME_LIMIT_S, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
@@ -37,3 +37,7 @@ def test_notebook_runs(path, tmp_path, monkeypatch):
     assert elapsed < TIME_LIMIT_S, f"{path.name} took {elapsed:.0f} s"
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert not errors
+    figures = [
+        o for c in nb.cells if c.cell_type == "code" for o in c.outputs if "image/png" in o.get("data", {})
+    ]
+    assert len(figures) >= 3, f"{path.name} shows {len(figures)} figures; a lesson has plots"

@@ -47,19 +47,26 @@ SUMMARY_ROWS = (
 )
 
 
+def _slider_max(value: int) -> int:
+    """Upper end of a staff slider: room to triple the scenario's value (at least 40)."""
+    return max(40, 3 * value)
+
+
 def model_params(model: PairedMunicipality, base: str) -> dict[str, Any]:
     """SolaraViz's parameter panel, starting at the values of the model's scenario."""
     lever = model.levers()
+    team, extra = lever["caseworkers_activity_ready"], lever["extra_caseworkers"]
+    offers = float(lever["more_offers"])
     params: dict[str, Any] = {
         "base": base,
         "seed": model.seed_value,
         "caseworkers_activity_ready": Slider(
-            "Caseworkers, activity-ready team", lever["caseworkers_activity_ready"], 4, 40, 1
+            "Caseworkers, activity-ready team", team, 1, _slider_max(team), 1
         ),
-        "extra_caseworkers": Slider("Extra caseworkers (strategy)", lever["extra_caseworkers"], 0, 40, 1),
-        "more_offers": Slider(
-            "More offers (referral multiplier)", float(lever["more_offers"]), 1.0, 2.5, 0.1
+        "extra_caseworkers": Slider(
+            "Extra caseworkers (strategy)", extra, 0, _slider_max(max(extra, team)), 1
         ),
+        "more_offers": Slider("More offers (referral multiplier)", offers, 1.0, max(2.5, offers), 0.1),
         "cycle": {
             "type": "Select",
             "value": lever["cycle"],
