@@ -12,6 +12,7 @@ The scenario and seed come from the environment (``RAADERUM_DASHBOARD_BASE``,
 
 import os
 from collections.abc import Callable
+from html import escape
 from typing import Any
 
 import solara
@@ -107,41 +108,44 @@ def SavingPlot(model: PairedMunicipality) -> solara.Element:  # noqa: N802
 
 
 def Summary(model: PairedMunicipality) -> solara.Element:  # noqa: N802
-    """The figures of the current week, as text."""
+    """The figures of the current week, as an HTML table and text.
+
+    Plain HTML rather than ``solara.Markdown``, which fetches KaTeX from a CDN on every page.
+    """
     lever = model.levers()
     on = [SWITCH_LABELS[name] for name in SWITCHES if lever[name]]
     settings = (
-        f"*This run:* activity-ready team {lever['caseworkers_activity_ready']}, "
+        f"<p><i>This run:</i> activity-ready team {lever['caseworkers_activity_ready']}, "
         f"{lever['extra_caseworkers']} extra caseworkers, more offers ×{lever['more_offers']:g}, "
-        f"{lever['cycle']} cycle, seed {model.seed_value}; levers: {', '.join(on) or 'none'}."
+        f"{escape(lever['cycle'])} cycle, seed {model.seed_value}; "
+        f"levers: {escape(', '.join(on) or 'none')}.</p>"
     )
     if model.week == 0:
-        return solara.Markdown(
-            f"**Week 0.** Press *Step* or *Play* to simulate; *Reset* applies the sliders.\n\n{settings}"
+        intro = (
+            "<p><b>Week 0.</b> Press <i>Step</i> or <i>Play</i> to simulate; "
+            "<i>Reset</i> applies the sliders.</p>"
         )
+        return solara.HTML(tag="div", unsafe_innerHTML=intro + settings)
     snap = model.snapshot()
     p = snap.paired
     w = model.week - 1
-    rows = [
-        f"| {label} | {p.strategy.weekly[col].iloc[w]:{fmt}} | {p.baseline.weekly[col].iloc[w]:{fmt}} |"
+    cell = '<td style="text-align:right; padding:2px 12px">'
+    rows = "".join(
+        f"<tr><td>{label}</td>{cell}{p.strategy.weekly[col].iloc[w]:{fmt}}</td>"
+        f"{cell}{p.baseline.weekly[col].iloc[w]:{fmt}}</td></tr>"
         for label, col, fmt in SUMMARY_ROWS
-    ]
+    )
     saving = p.cumulative_net_saving[-1]
-    lines = [
-        f"**{p.week_label(w)}** (week {model.week} of {model.n_weeks}) · "
-        f"strategy *{p.scenario.strategy.name}*",
-        "",
-        "| | strategy | baseline |",
-        "|---|---:|---:|",
-        *rows,
-        "",
-        f"Investment so far **{snap.investment_dkk / 1e6:.1f} mio. DKK**; cumulative net saving "
-        f"**{saving / 1e6:.1f} mio. DKK**; NPV so far {snap.npv_dkk / 1e6:.1f} mio. DKK; "
-        f"paid back: **{snap.payback_label or 'not yet'}**.",
-        "",
-        settings,
-    ]
-    return solara.Markdown("\n".join(lines))
+    html = (
+        f"<p><b>{p.week_label(w)}</b> (week {model.week} of {model.n_weeks}) · "
+        f"strategy <i>{escape(p.scenario.strategy.name)}</i></p>"
+        f'<table><tr><th></th><th style="padding:2px 12px">strategy</th>'
+        f'<th style="padding:2px 12px">baseline</th></tr>{rows}</table>'
+        f"<p>Investment so far <b>{snap.investment_dkk / 1e6:.1f} mio. DKK</b>; cumulative net saving "
+        f"<b>{saving / 1e6:.1f} mio. DKK</b>; NPV so far {snap.npv_dkk / 1e6:.1f} mio. DKK; "
+        f"paid back: <b>{snap.payback_label or 'not yet'}</b>.</p>"
+    )
+    return solara.HTML(tag="div", unsafe_innerHTML=html + settings)
 
 
 @solara.component
