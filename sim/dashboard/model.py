@@ -14,20 +14,23 @@ import mesa
 
 from experiments.paired import PairedResult
 from sim.model import Municipality
+from sim.parameters import LEVERS, Strategy
 from sim.scenario import resolve_scenario
 
 #: The cycle scenarios a user can pick (``cycle.scenario``; see :mod:`sim.cycle`).
 CYCLE_SCENARIOS = ("historical", "boom", "recession", "flat", "stochastic")
 
-#: Strategy levers that are switched on or off (``strategy.<name>``, documented in sim/parameters.py).
-SWITCHES = (
-    "screening_triage",
-    "integrated_casework",
-    "courses_for_activity_ready",
-    "enterprise_oriented",
-    "relapse_followup",
-    "supplier_monitoring",
-)
+#: Strategy levers that are switched on or off: the boolean ones of :data:`sim.parameters.LEVERS`.
+SWITCHES = tuple(name for name in LEVERS if isinstance(getattr(Strategy, name), bool))
+
+#: Each keyword argument of :class:`PairedMunicipality` (a slider or switch) and the parameter it sets.
+CONTROLS = {
+    "caseworkers_activity_ready": "staff.caseworkers_activity_ready",
+    "extra_caseworkers": "strategy.extra_caseworkers",
+    "more_offers": "strategy.more_offers",
+    "cycle": "cycle.scenario",
+    **{name: f"strategy.{name}" for name in SWITCHES},
+}
 
 
 @dataclass(frozen=True)
@@ -89,19 +92,20 @@ class PairedMunicipality(mesa.Model):
         relapse_followup: bool | None = None,
         supplier_monitoring: bool | None = None,
     ) -> None:
-        changes: dict[str, Any] = {
-            "staff.caseworkers_activity_ready": caseworkers_activity_ready,
-            "strategy.extra_caseworkers": extra_caseworkers,
-            "strategy.more_offers": more_offers,
-            "cycle.scenario": cycle,
-            "strategy.screening_triage": screening_triage,
-            "strategy.integrated_casework": integrated_casework,
-            "strategy.courses_for_activity_ready": courses_for_activity_ready,
-            "strategy.enterprise_oriented": enterprise_oriented,
-            "strategy.relapse_followup": relapse_followup,
-            "strategy.supplier_monitoring": supplier_monitoring,
+        given = {
+            "caseworkers_activity_ready": caseworkers_activity_ready,
+            "extra_caseworkers": extra_caseworkers,
+            "more_offers": more_offers,
+            "cycle": cycle,
+            "screening_triage": screening_triage,
+            "integrated_casework": integrated_casework,
+            "courses_for_activity_ready": courses_for_activity_ready,
+            "enterprise_oriented": enterprise_oriented,
+            "relapse_followup": relapse_followup,
+            "supplier_monitoring": supplier_monitoring,
         }
-        scenario = resolve_scenario(base).with_values({k: v for k, v in changes.items() if v is not None})
+        changes = {CONTROLS[name]: value for name, value in given.items() if value is not None}
+        scenario = resolve_scenario(base).with_values(changes)
         seed = scenario.seed if seed is None else int(seed)
         super().__init__(rng=seed)  # this model draws nothing itself; the two runs have their streams
         self.params = scenario
@@ -144,11 +148,4 @@ class PairedMunicipality(mesa.Model):
 
     def levers(self) -> dict[str, Any]:
         """The strategy's levers as set in this model (what the sliders and switches show)."""
-        st = self.params.strategy
-        return {
-            "caseworkers_activity_ready": self.params.staff.caseworkers_activity_ready,
-            "extra_caseworkers": st.extra_caseworkers,
-            "more_offers": st.more_offers,
-            "cycle": self.params.cycle.scenario,
-            **{name: getattr(st, name) for name in SWITCHES},
-        }
+        return {name: self.params.get(path) for name, path in CONTROLS.items()}
