@@ -174,7 +174,7 @@ def calibrate(
         if unknown:
             raise ValueError(f"unknown case(s) {', '.join(unknown)}; valid: {', '.join(CASES)}")
         targets = targets.for_cases(cases)
-    with atomic_folder(out_dir) as tmp:
+    with atomic_folder(out_dir, "calibration") as tmp:
         fit = fit_smm(
             space,
             targets,

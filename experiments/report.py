@@ -6,6 +6,7 @@ load a batch with :func:`load_batch` and pass its runs to the functions in
 """
 
 import logging
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,11 +16,44 @@ import pandas as pd
 from experiments import report_plots
 from experiments.robustness import ALL_CYCLES, pairing_gain, robustness_table
 from experiments.sensitivity import describe_failures, failure_conditions, sensitivity_table
-from experiments.store import ResultStore
-from sim.errors import ScenarioFileError
-from sim.files import atomic_folder
+from experiments.store import ResultStore, StoreDamagedError
+from sim.errors import FieldValueError, ScenarioFileError
+from sim.files import atomic_folder, check_output_folder
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far a batch has come, counted from the store itself (not the manifest's last write).
+
+    Attributes:
+        n_tasks: Tasks in the batch.
+        done: Tasks whose results are stored.
+        failed: Tasks that failed and have not since finished.
+    """
+
+    n_tasks: int
+    done: int
+    failed: int
+
+    @property
+    def pending(self) -> int:
+        """Tasks not run yet (or in flight when the batch was stopped)."""
+        return self.n_tasks - self.done - self.failed
+
+    @property
+    def complete(self) -> bool:
+        """True when every task has finished."""
+        return self.done == self.n_tasks
+
+    def describe(self) -> str:
+        """``the batch is incomplete: 6 of 28 tasks done (21 %), 16 pending, 6 failed``."""
+        share = self.done / self.n_tasks if self.n_tasks else 0
+        return (
+            f"the batch is incomplete: {self.done} of {self.n_tasks} tasks done ({share:.0%}), "
+            f"{self.pending} pending, {self.failed} failed"
+        )
 
 
 @dataclass
@@ -37,6 +71,7 @@ class BatchResults:
     weekly: pd.DataFrame
     design: pd.DataFrame
     manifest: dict[str, Any]
+    progress: "Progress"
 
     @property
     def experiment(self) -> dict[str, Any]:
@@ -61,13 +96,47 @@ def load_batch(folder: str | Path) -> BatchResults:
     Raises:
         ScenarioFileError: The folder holds no batch results.
     """
-    store = ResultStore(folder)
-    if not (store.root / "manifest.json").exists():
-        raise ScenarioFileError("DIR", f"{store.root} is not a raaderum batch folder (no manifest.json)")
+    store = ResultStore(_batch_folder(folder))
+    manifest = store.manifest()
+    if not isinstance(manifest.get("experiment"), dict) or not isinstance(manifest.get("n_tasks"), int):
+        path = store.root / "manifest.json"
+        raise StoreDamagedError("", f"{path} is damaged (no experiment or task count)")
     runs = store.read_runs()
     if runs.empty:
         raise ScenarioFileError("DIR", f"{store.root} holds no finished runs yet")
-    return BatchResults(runs, store.read_weekly(), store.read_design(), store.manifest())
+    design = store.read_design()
+    return BatchResults(runs, store.read_weekly(), design, manifest, _progress(store, manifest))
+
+
+def _batch_folder(folder: str | Path) -> Path:
+    """``folder`` if it holds a batch's manifest, or one line saying what it is instead."""
+    root = Path(folder)
+    why = (
+        "no such folder"
+        if not root.exists()
+        else "not a folder"
+        if not root.is_dir()
+        else "no manifest.json"
+        if not (root / "manifest.json").is_file()
+        else None
+    )
+    if why:
+        raise ScenarioFileError("DIR", f"{root} is not a raaderum batch folder ({why})")
+    return root
+
+
+def batch_progress(folder: str | Path) -> Progress:
+    """How far the batch in ``folder`` has come (tasks done, failed, pending).
+
+    Raises:
+        ScenarioFileError: ``folder`` holds no batch, or a damaged one.
+    """
+    store = ResultStore(folder)
+    return _progress(store, store.manifest())
+
+
+def _progress(store: ResultStore, manifest: dict[str, Any]) -> Progress:
+    return Progress(int(manifest.get("n_tasks", 0)), len(store.finished()), len(store.failures()))
 
 
 def _mio(x: float) -> str:
@@ -122,7 +191,7 @@ def _pct(x: float) -> str:
 def markdown(results: BatchResults, tables: dict[str, pd.DataFrame], threshold: float) -> str:
     """The report page."""
     e, m = results.experiment, results.manifest
-    counts = m.get("counts", {})
+    progress = results.progress
     factors = "\n".join(
         f"- `{f['name']}`: {f.get('distribution')} "
         + ", ".join(f"{k} {v}" for k, v in f.items() if k in ("min", "mode", "max", "mean", "sd"))
@@ -138,9 +207,17 @@ def markdown(results: BatchResults, tables: dict[str, pd.DataFrame], threshold: 
         f"{len(results.design)} points × {e['replications']} replications; root seed {m['root_seed']}; "
         f"raaderum {m['raaderum_version']}; spec hash `{m['spec_hash'][:12]}`. "
         f"{len(results.runs)} runs in {results.runs['task'].nunique()} tasks "
-        f"(done {counts.get('done', '?')}, failed {counts.get('failed', '?')}, "
-        f"pending {counts.get('pending', '?')}).",
+        f"(done {progress.done}, failed {progress.failed}, pending {progress.pending}).",
         "",
+        *(
+            []
+            if progress.complete
+            else [
+                f"**Warning: {progress.describe()}.** Every figure below covers only the finished "
+                "tasks; run the batch command again to finish it.",
+                "",
+            ]
+        ),
         "Uncertain factors:",
         "",
         factors or "- none",
@@ -256,13 +333,22 @@ def report_tables(results: BatchResults, threshold: float | None = None) -> dict
 def write_report(folder: str | Path, out: str | Path | None = None, threshold: float | None = None) -> Path:
     """Write the robustness report of the batch in ``folder`` to ``out`` (default ``folder/report``).
 
-    Written to a temporary folder and moved into place when complete.
+    Written to a temporary folder and moved into place when complete; ``out`` follows the
+    output-folder rule of :mod:`sim.files`.
+
+    Raises:
+        ScenarioFileError: ``folder`` holds no batch, or a damaged one.
+        FieldValueError: ``threshold`` is not a finite number.
+        OutputFolderError: ``out`` holds files raaderum did not write, or writing failed.
     """
+    if threshold is not None and not math.isfinite(threshold):
+        raise FieldValueError("--threshold", f"must be a finite number of DKK, got {threshold!r}")
+    out = Path(out) if out else _batch_folder(folder) / "report"
+    check_output_folder(out, "report")
     results = load_batch(folder)
     threshold = results.experiment.get("threshold_npv_dkk", 0.0) if threshold is None else threshold
     tables = report_tables(results, threshold)
-    out = Path(out) if out else Path(folder) / "report"
-    with atomic_folder(out) as tmp:
+    with atomic_folder(out, "report") as tmp:
         for name, file in (
             ("robustness", "robustness"),
             ("pairing", "pairing"),

@@ -21,10 +21,18 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from sim.errors import FieldTypeError, FieldValueError, ScenarioError, ScenarioFileError, UnknownFieldError
-from sim.fields import build_section
+from sim.errors import (
+    FieldTypeError,
+    FieldValueError,
+    ResourceLimitError,
+    ScenarioError,
+    ScenarioFileError,
+    UnknownFieldError,
+)
+from sim.fields import build_section, check_text
 from sim.files import read_toml
 from sim.parameters import Strategy
+from sim.resources import estimate_run, estimate_seconds, format_duration
 from sim.scenario import (
     CYCLE_SCENARIOS,
     Scenario,
@@ -151,6 +159,23 @@ class ExperimentSpec:
     source: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
+    def design_rows(self) -> int:
+        """Rows of the design table: ``points`` (lhs), ``points·(k+2)`` (sobol), ``points^k`` (factorial)."""
+        k = len(self.uncertain)
+        if k == 0:
+            return 1
+        if self.design == "sobol":
+            return self.points * (k + 2)
+        if self.design == "factorial":
+            return self.points**k
+        return self.points
+
+    @property
+    def n_tasks(self) -> int:
+        """Tasks in the batch: design rows × cycle scenarios × replications."""
+        return self.design_rows * len(self.cycles) * self.replications
+
+    @property
     def factor_names(self) -> list[str]:
         """Names of the uncertain factors, in design-table column order."""
         return [u.name for u in self.uncertain]
@@ -203,12 +228,15 @@ def _jsonable(obj: Any) -> Any:
     return obj
 
 
-def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+def _flatten(table: Mapping[str, Any], prefix: str = "", depth: int = 0) -> dict[str, Any]:
+    """Dotted paths of a table of scenario parameters (a section holds values, not tables)."""
     out: dict[str, Any] = {}
     for key, value in table.items():
         path = f"{prefix}.{key}" if prefix else key
         if isinstance(value, Mapping):
-            out.update(_flatten(value, path))
+            if depth >= 1:
+                raise FieldTypeError(path, "is a table, but a section holds parameter values")
+            out.update(_flatten(value, path, depth + 1))
         else:
             out[path] = value
     return out
@@ -252,6 +280,8 @@ def _get(table: Mapping[str, Any], key: str, path: str, kind: type, default: Any
     accepted = (int, float) if kind is float else kind
     if not isinstance(value, accepted) or (isinstance(value, bool) and kind is not bool):
         raise FieldTypeError(path, f"must be {KIND_TEXT[kind]}, got {value!r}")
+    if kind is float and not math.isfinite(value):
+        raise FieldValueError(path, f"must be a finite number, got {value!r}")
     return float(value) if kind is float else value
 
 
@@ -346,8 +376,12 @@ def _read_posterior(ref: str, path: str, base_dir: Path, columns: list[str] | No
             parameter_type(col)
         except ScenarioError as exc:
             raise type(exc)(path, f"column {col}: {exc.problem}") from None
+        if not pd.api.types.is_numeric_dtype(frame[col]) or pd.api.types.is_bool_dtype(frame[col]):
+            raise FieldTypeError(f"{path}.{col}", f"must hold numbers, got {frame[col].dtype} values")
         if frame[col].isna().any():
             raise FieldValueError(f"{path}.{col}", "has missing values")
+        if not np.isfinite(frame[col].to_numpy(dtype=float)).all():
+            raise FieldValueError(f"{path}.{col}", "has values that are not finite")
     return frame[columns].reset_index(drop=True)
 
 
@@ -431,11 +465,16 @@ def _build_settings(cls: type, table: Mapping[str, Any], path: str) -> Any:
     return cls(**kwargs)
 
 
-def spec_from_dict(data: Mapping[str, Any], base_dir: str | Path = ".") -> ExperimentSpec:
+def spec_from_dict(
+    data: Mapping[str, Any], base_dir: str | Path = ".", *, check_points: bool = True
+) -> ExperimentSpec:
     """Build and validate an experiment from a (TOML-shaped) mapping.
 
-    Relative paths (scenario, posterior files) are taken from ``base_dir``. Every design point is
-    built as a scenario, so a sampled value that breaks a parameter's rule is reported here.
+    Relative paths (scenario, posterior files) are taken from ``base_dir``. A batch larger than
+    :data:`MAX_TASKS` is refused before its design is drawn. Every design point is then built as
+    a scenario (:func:`check_design_points`), so a sampled value that breaks a parameter's rule
+    is reported here; ``check_points=False`` leaves that to the caller (the command line first
+    says how large the batch is, since checking 100,000 points takes half a minute).
 
     Raises:
         ScenarioError: The first problem found, naming the field.
@@ -444,6 +483,7 @@ def spec_from_dict(data: Mapping[str, Any], base_dir: str | Path = ".") -> Exper
     _check_keys(data, SPEC_KEYS, "")
     base = _base_scenario(data, base_dir)
     name = _get(data, "name", "name", str, "experiment")
+    check_text("name", name, file_name=True)
     root_seed = _get(data, "root_seed", "root_seed", int, 0)
     if root_seed < 0:
         raise FieldValueError("root_seed", f"must be >= 0, got {root_seed}")
@@ -477,45 +517,92 @@ def spec_from_dict(data: Mapping[str, Any], base_dir: str | Path = ".") -> Exper
         raise FieldValueError("uncertain", "two uncertain factors have the same name")
     if method == "sobol" and not uncertain:
         raise FieldValueError("design.method", "a Sobol design needs at least one uncertain parameter")
+    strategies = _strategies(data, base)
+    outcomes = _outcomes(data.get("outcomes", {}), base)
+    for strategy in strategies.values():
+        years = base.end_year + 1 - strategy.strategy.start_year
+        too_far = [y for y in outcomes.horizons_years if y > years]
+        if too_far:
+            raise FieldValueError(
+                "outcomes.horizons_years",
+                f"{too_far[0]} years after the investment starts ({strategy.strategy.start_year}) is past "
+                f"the horizon's end {base.end_year}: at most {years}",
+            )
     spec = ExperimentSpec(
         name=name,
         base=base,
-        strategies=_strategies(data, base),
+        strategies=strategies,
         uncertain=uncertain,
         cycles=tuple(cycles),
         replications=replications,
         design=method,
         points=points,
         root_seed=root_seed,
-        outcomes=_outcomes(data.get("outcomes", {}), base),
+        outcomes=outcomes,
         source=dict(data),
     )
-    _check_design_points(spec)
+    _check_size(spec)
+    if check_points:
+        check_design_points(spec)
     return spec
 
 
-def _check_design_points(spec: ExperimentSpec) -> None:
-    """Build every design point's scenarios once, so bad sampled values fail before any run."""
+#: Most tasks a batch may have: the task list, and the manifest that records every task's status,
+#: are held in memory and rewritten as the batch runs.
+MAX_TASKS = 1_000_000
+#: Most values in a design table (points × factors: 800 MB as float64).
+MAX_DESIGN_VALUES = 100_000_000
+
+
+def _check_size(spec: ExperimentSpec) -> None:
+    """Refuse a batch too large to plan, with its size and the time it would take."""
+    cells = spec.design_rows * len(spec.uncertain)
+    if cells > MAX_DESIGN_VALUES:
+        raise ResourceLimitError(
+            "design.points",
+            f"the design table would hold {cells:,} values ({spec.design_rows:,} points × "
+            f"{len(spec.uncertain)} factors); at most {MAX_DESIGN_VALUES:,}",
+        )
+    if spec.n_tasks <= MAX_TASKS:
+        return
+    field = "design.points" if spec.design_rows * len(spec.cycles) > MAX_TASKS else "replications"
+    runs = spec.n_tasks * (1 + len(spec.strategies))
+    seconds = runs * estimate_seconds(estimate_run(spec.base))
+    raise ResourceLimitError(
+        field,
+        f"the batch would have {spec.n_tasks:,} tasks ({spec.design_rows:,} design points × "
+        f"{len(spec.cycles)} cycles × {spec.replications:,} replications; about {format_duration(seconds)} "
+        f"of computing on one core); at most {MAX_TASKS:,}",
+    )
+
+
+def check_design_points(spec: ExperimentSpec) -> None:
+    """Build every design point's scenarios once, so bad sampled values fail before any run.
+
+    Raises:
+        FieldValueError: A design point gives an invalid scenario; the message names the point,
+            its values and the parameter's rule.
+    """
     from experiments.design import design_table  # design imports this module
 
     table = design_table(spec)
+    # The cycle scenario only sets cycle.scenario, checked in the cycles list: one cycle suffices.
     for point, row in table.iterrows():
-        for cycle in spec.cycles:
-            try:
-                spec.scenarios_at(row.to_dict(), cycle)
-            except ScenarioError as exc:
-                values = ", ".join(f"{k}={v:.6g}" for k, v in row.items())
-                raise FieldValueError(
-                    "uncertain", f"design point {point} ({values}) gives an invalid scenario: {exc}"
-                ) from None
+        try:
+            spec.scenarios_at(row.to_dict(), spec.cycles[0])
+        except ScenarioError as exc:
+            values = ", ".join(f"{k}={v:.6g}" for k, v in row.items())
+            raise FieldValueError(
+                "uncertain", f"design point {point} ({values}) gives an invalid scenario: {exc}"
+            ) from None
 
 
-def load_spec(path: str | Path) -> ExperimentSpec:
-    """Read and validate an experiment TOML file.
+def load_spec(path: str | Path, *, check_points: bool = True) -> ExperimentSpec:
+    """Read and validate an experiment TOML file (``check_points``: see :func:`spec_from_dict`).
 
     Raises:
         ScenarioFileError: Missing or unreadable file, or invalid TOML.
         ScenarioError: Any invalid field.
     """
     path = Path(path)
-    return spec_from_dict(read_toml(path, "experiment"), path.parent)
+    return spec_from_dict(read_toml(path, "experiment"), path.parent, check_points=check_points)

@@ -5,15 +5,39 @@ import dataclasses
 import importlib.util
 import logging
 import os
+import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING
 
 from sim import __version__
-from sim.errors import ScenarioError
+from sim.errors import ScenarioError, WriteFailedError
 from sim.scenario import builtin_scenarios, default_scenario, resolve_scenario
 
+if TYPE_CHECKING:
+    from experiments.spec import ExperimentSpec
+
 EXIT_BAD_INPUT = 2
+#: Exit code of a fault met while working (a full disk): 1, as for a batch with failed tasks.
+EXIT_FAULT = 1
+EXIT_INTERRUPTED = 130  # 128 + SIGINT
+EXIT_TERMINATED = 143  # 128 + SIGTERM
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a tool killed by it
+#: Designs this large take a noticeable time to check (about 0.3 ms a point): say so first.
+SLOW_CHECK_POINTS = 5_000
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised in the main thread so that clean-up runs as for Ctrl-C."""
+
+
+def _on_sigterm(signum: int, frame: FrameType | None) -> None:
+    raise Terminated
+
+
 #: Calibration cases (calibration/cases.py), listed here so that --help needs no slow import.
 CASE_NAMES = ("aabenraa", "hjorring", "skanderborg", "fureso", "taarnby")
 
@@ -182,20 +206,28 @@ def format_summary(summary: dict) -> str:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from sim.files import check_output_folder
+    from sim.resources import check_fits
+
     try:
         scenario = resolve_scenario(args.scenario) if args.scenario else default_scenario()
         if args.seed is not None:
             if args.seed < 0:
                 raise ScenarioError("--seed", f"must be >= 0, got {args.seed}")
             scenario = scenario.replace(seed=args.seed)
+        out = args.out or Path("raaderum-out") / scenario.name
+        check_output_folder(out, "run")
+        check_fits(scenario)
     except ScenarioError as exc:
         return _error(exc)
     from experiments.paired import run_paired  # imported here: the slow imports come after validation
     from sim.output import write_outputs
 
-    out = args.out or Path("raaderum-out") / scenario.name
     result = run_paired(scenario)
-    write_outputs(result, out)
+    try:
+        write_outputs(result, out)
+    except ScenarioError as exc:
+        return _error(exc)
     print(format_summary(result.summary()))
     print(f"\nFiles written to {out}/: summary.json, weekly.parquet, weekly.csv, stocks.png, net_saving.png")
     return 0
@@ -223,19 +255,48 @@ def _dashboard(args: argparse.Namespace) -> int:
     command = [sys.executable, "-m", "solara", "run", "sim.dashboard.app", "--production"]
     command += ["--host", args.host, "--port", str(args.port), "--open" if args.open else "--no-open"]
     print(f"raaderum dashboard on http://{args.host}:{args.port} (Ctrl-C stops it)", flush=True)
+    return _serve(command, env)
+
+
+def _serve(command: list[str], env: dict[str, str]) -> int:
+    """Run the server as a child that ends with this process, however this process ends.
+
+    Ctrl-C and SIGTERM stop the child (SIGTERM, then SIGKILL after 5 s); on Linux the child
+    also gets SIGTERM from the kernel if this process is killed outright (``PR_SET_PDEATHSIG``).
+    """
+    child = subprocess.Popen(command, env=env, preexec_fn=_die_with_parent)
     try:
-        return subprocess.call(command, env=env)
+        return child.wait()
     except KeyboardInterrupt:
         return 0
+    finally:
+        if child.poll() is None:
+            child.terminate()
+            try:
+                child.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
+
+
+def _die_with_parent() -> None:
+    """In a child before exec: ask Linux to send SIGTERM when the parent dies."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
 def _error(exc: Exception) -> int:
+    """Print the one line of an error; exit 1 for a fault met while working, 2 for bad input."""
     print(f"raaderum: error: {exc}", file=sys.stderr)
-    return EXIT_BAD_INPUT
+    return EXIT_FAULT if isinstance(exc, WriteFailedError) else EXIT_BAD_INPUT
 
 
 def _batch(args: argparse.Namespace) -> int:
-    from experiments.spec import load_spec  # imported here: argument errors come first
+    from experiments.spec import check_design_points, load_spec  # imported here: argument errors come first
+    from sim.resources import check_fits
 
     try:
         if args.jobs < 1:
@@ -244,24 +305,38 @@ def _batch(args: argparse.Namespace) -> int:
             raise ScenarioError("--scheduler", "needs --backend dask")
         if args.backend == "dask" and importlib.util.find_spec("distributed") is None:
             raise ScenarioError("--backend", "dask needs dask.distributed: pip install 'raaderum[cluster]'")
-        spec = load_spec(args.spec)
+        spec = load_spec(args.spec, check_points=False)
+        out = args.out or Path("raaderum-out") / spec.name
+        if spec.design_rows >= SLOW_CHECK_POINTS:
+            print(f"checking {spec.design_rows:,} design points ...", file=sys.stderr, flush=True)
+        check_design_points(spec)
+        for scenario in (spec.base, *spec.strategies.values()):
+            check_fits(scenario, runs_at_once=args.jobs)
     except ScenarioError as exc:
         return _error(exc)
+    _print_batch_size(spec, args.jobs, out)
     if not args.verbose:
         os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")  # read when distributed is imported
     from experiments.batch import run_batch
 
-    out = args.out or Path("raaderum-out") / spec.name
     try:
         summary = run_batch(spec, out, jobs=args.jobs, backend=args.backend, scheduler=args.scheduler)
     except ScenarioError as exc:
         return _error(exc)
-    except KeyboardInterrupt:
+    except OSError as exc:
         print(
-            f"\ninterrupted; finished tasks are kept in {out}/. Run the same command to resume.",
+            f"raaderum: error: cannot write {exc.filename or out}: {exc.strerror or exc}; finished tasks "
+            f"are kept in {out}/: fix the cause and run the same command to resume",
             file=sys.stderr,
         )
-        return 130
+        return EXIT_FAULT
+    except KeyboardInterrupt as exc:
+        what = "terminated" if isinstance(exc, Terminated) else "interrupted"
+        print(
+            f"\n{what}; finished tasks are kept in {out}/. Run the same command to resume.",
+            file=sys.stderr,
+        )
+        return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
     print(
         f"{spec.name}: {summary.n_tasks} tasks; {summary.finished} run now, {summary.skipped} already done, "
         f"{len(summary.failures)} failed. Results in {out}/"
@@ -280,17 +355,36 @@ def _batch(args: argparse.Namespace) -> int:
     if args.report:
         from experiments.report import write_report
 
-        print(f"Report written to {write_report(out)}/report.md")
+        try:
+            print(f"Report written to {write_report(out)}/report.md")
+        except ScenarioError as exc:
+            return _error(exc)
     return 0
 
 
+def _print_batch_size(spec: "ExperimentSpec", jobs: int, out: Path) -> None:
+    """Say how large the batch is, and how long it takes at most, before it starts."""
+    from sim.resources import estimate_run, estimate_seconds, format_duration
+
+    runs = spec.n_tasks * (1 + len(spec.strategies))
+    seconds = runs * estimate_seconds(estimate_run(spec.base)) / jobs
+    print(
+        f"{spec.name}: {spec.n_tasks:,} tasks ({runs:,} runs); at most about {format_duration(seconds)} "
+        f"with {jobs} job{'s' if jobs > 1 else ''}; results in {out}/",
+        flush=True,
+    )
+
+
 def _report(args: argparse.Namespace) -> int:
-    from experiments.report import write_report
+    from experiments.report import batch_progress, write_report
 
     try:
         folder = write_report(args.dir, args.out, args.threshold)
+        progress = batch_progress(args.dir)
     except ScenarioError as exc:
         return _error(exc)
+    if not progress.complete:
+        print(f"raaderum: warning: {progress.describe()}; the report covers only those done", file=sys.stderr)
     print(f"Report written to {folder}/report.md")
     return 0
 
@@ -320,15 +414,18 @@ def _calibrate(args: argparse.Namespace) -> int:
     if args.seed is not None:
         settings = dataclasses.replace(settings, seed=args.seed)
     out = args.out or Path("raaderum-out") / "calibration"
-    summary = calibrate(
-        out,
-        cases=args.cases,
-        settings=settings,
-        jobs=args.jobs,
-        loo=args.loo,
-        posterior=not args.no_posterior,
-        progress=None if args.verbose else print,  # -v logs the same lines
-    )
+    try:
+        summary = calibrate(
+            out,
+            cases=args.cases,
+            settings=settings,
+            jobs=args.jobs,
+            loo=args.loo,
+            posterior=not args.no_posterior,
+            progress=None if args.verbose else print,  # -v logs the same lines
+        )
+    except ScenarioError as exc:
+        return _error(exc)
     print(
         f"Fitted {len(summary['fitted'])} parameters; distance {summary['distance']:.3f}; "
         f"{summary['within']} of {summary['targets']} targets within tolerance."
@@ -341,13 +438,51 @@ def _calibrate(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``raaderum`` command."""
+    """Entry point of the ``raaderum`` command.
+
+    Whatever goes wrong ends in one line on standard error and a non-zero exit: bad input (2),
+    a fault while working such as a full disk (1), Ctrl-C (130), SIGTERM (143); a reader that
+    closed the pipe early (``raaderum params | head``) ends the command quietly (141).
+    """
     parser = _parser()
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if getattr(args, "verbose", False) else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _on_sigterm) if in_main else None
+    try:
+        return _dispatch(parser, args)
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
+    except KeyboardInterrupt as exc:
+        terminated = isinstance(exc, Terminated)
+        print(f"\nraaderum: {'terminated' if terminated else 'interrupted'}", file=sys.stderr)
+        return EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
+    except MemoryError:
+        print("raaderum: error: out of memory", file=sys.stderr)
+        return EXIT_FAULT
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"raaderum: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_FAULT
+    finally:
+        if in_main:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _silence_stdout() -> None:
+    """After a broken pipe: send what is still buffered to /dev/null, so exiting prints nothing."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if args.command == "run":
         return _run(args)
     if args.command == "batch":

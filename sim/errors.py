@@ -28,3 +28,15 @@ class FieldTypeError(ScenarioError):
 
 class FieldValueError(ScenarioError):
     """A value of the right type that breaks a rule (sign, range, order)."""
+
+
+class OutputFolderError(ScenarioError):
+    """An output folder that may not be written: it holds files raaderum did not write, or is not writable."""
+
+
+class WriteFailedError(OutputFolderError):
+    """Writing an output failed while the command worked (a full disk): a fault, not bad input."""
+
+
+class ResourceLimitError(ScenarioError):
+    """Work that cannot run on this machine (memory) or in any sensible time (a batch's size)."""

@@ -28,6 +28,7 @@ from sim.cycle import BusinessCycle
 from sim.labour_market import LabourMarketRules
 from sim.life_events import LifeEventRules
 from sim.records import WeeklyRecords
+from sim.resources import check_fits
 from sim.results import RunResult
 from sim.scenario import WEEKS_PER_YEAR, Scenario
 from sim.states import (
@@ -100,6 +101,7 @@ class Municipality(CaseworkRules, LabourMarketRules, LifeEventRules, AccountingR
         *,
         agent_views: bool = True,
     ) -> None:
+        check_fits(scenario)  # a scenario too large for memory gets one line, not a MemoryError
         mesa_seq, stream_seq = fresh_seed_sequence(scenario.seed if seed is None else seed).spawn(2)
         super().__init__(rng=np.random.default_rng(mesa_seq))
         self.params = scenario

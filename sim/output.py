@@ -45,9 +45,13 @@ def write_outputs(result: PairedResult, out_dir: Path) -> Path:
     """Write all output files to ``out_dir`` atomically.
 
     Files are written to a temporary folder beside ``out_dir`` and moved into place only when
-    all of them exist, so an interrupted run leaves no half-written output.
+    all of them exist, so an interrupted run leaves no half-written output. ``out_dir`` follows
+    the output-folder rule of :mod:`sim.files`: absent, empty, or an earlier run's output.
+
+    Raises:
+        OutputFolderError: ``out_dir`` holds files raaderum did not write, or writing failed.
     """
-    with atomic_folder(out_dir) as tmp:
+    with atomic_folder(out_dir, "run") as tmp:
         (tmp / "summary.json").write_text(json.dumps(result.summary(), indent=2), encoding="utf-8")
         table = weekly_table(result)
         table.to_parquet(tmp / "weekly.parquet", index=False)

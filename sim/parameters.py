@@ -12,6 +12,20 @@ from typing import ClassVar
 from sim.fields import check_section, param
 
 CASES = "shared/CASES.md"
+#: Upper bounds of counts, so that a typing slip (a trillion citizens) gets a clear answer instead
+#: of a MemoryError. Denmark had 5.9 million inhabitants in 2022 (Statistics Denmark, FOLK1A).
+MAX_PERSONS = 6_000_000
+#: Persons a week: all of Denmark's population within a year.
+MAX_PERSONS_WEEKLY = 120_000
+#: Caseworkers, consultants: far above the whole country's job-centre staff.
+MAX_STAFF = 100_000
+#: Firms: Denmark has about 300,000 firms with activity (Statistics Denmark, GF2).
+MAX_FIRMS = 1_000_000
+#: Hours in a week.
+HOURS_PER_WEEK = 168
+#: Elasticities and exponents: an elasticity of 10 already makes a 1 %-point swing a factor of 5;
+#: larger values only overflow.
+MAX_ELASTICITY = 10
 ASSUMPTION = "assumption"
 CALIBRATED = "calibrated: calibration/fitted.toml (raaderum calibrate)"
 
@@ -32,25 +46,45 @@ class Population(Section):
     _section: ClassVar[str] = "population"
 
     job_ready: int = param(
-        350, "nonneg", unit="persons", source=ASSUMPTION, doc="jobparate kontanthjælpsmodtagere, aged 30+"
+        350,
+        "nonneg",
+        maximum=MAX_PERSONS,
+        unit="persons",
+        source=ASSUMPTION,
+        doc="jobparate kontanthjælpsmodtagere, aged 30+",
     )
     activity_ready: int = param(
         1000,
         "nonneg",
+        maximum=MAX_PERSONS,
         unit="persons",
         source="seed 001: passed 1,000 early in 2015",
         doc="aktivitetsparate kontanthjælpsmodtagere",
     )
     education_ready: int = param(
-        400, "nonneg", unit="persons", source=ASSUMPTION, doc="uddannelseshjælp recipients under 30"
+        400,
+        "nonneg",
+        maximum=MAX_PERSONS,
+        unit="persons",
+        source=ASSUMPTION,
+        doc="uddannelseshjælp recipients under 30",
     )
-    sickness: int = param(600, "nonneg", unit="persons", source=ASSUMPTION, doc="sygedagpenge recipients")
-    resource_course: int = param(150, "nonneg", unit="persons", source=ASSUMPTION, doc="ressourceforløb")
-    flex_job: int = param(700, "nonneg", unit="persons", source=ASSUMPTION, doc="fleksjob")
-    disability_pension: int = param(2600, "nonneg", unit="persons", source=ASSUMPTION, doc="førtidspension")
+    sickness: int = param(
+        600, "nonneg", maximum=MAX_PERSONS, unit="persons", source=ASSUMPTION, doc="sygedagpenge recipients"
+    )
+    resource_course: int = param(
+        150, "nonneg", maximum=MAX_PERSONS, unit="persons", source=ASSUMPTION, doc="ressourceforløb"
+    )
+    flex_job: int = param(
+        700, "nonneg", maximum=MAX_PERSONS, unit="persons", source=ASSUMPTION, doc="fleksjob"
+    )
+    disability_pension: int = param(
+        2600, "nonneg", maximum=MAX_PERSONS, unit="persons", source=ASSUMPTION, doc="førtidspension"
+    )
     labour_force: int = param(
         28000,
         "positive",
+        maximum=MAX_PERSONS,
         unit="persons",
         source=ASSUMPTION,
         doc="municipal labour force; sets the number of ordinary unemployed",
@@ -63,20 +97,28 @@ class Inflow(Section):
 
     _section: ClassVar[str] = "inflow"
 
-    job_ready: float = param(6.0, "nonneg", unit="persons/week", source=ASSUMPTION)
+    job_ready: float = param(
+        6.0, "nonneg", maximum=MAX_PERSONS_WEEKLY, unit="persons/week", source=ASSUMPTION
+    )
     activity_ready: float = param(
         4.5,
         "nonneg",
+        maximum=MAX_PERSONS_WEEKLY,
         unit="persons/week",
         source="seed 000: about 700 changed situation (self-support or a permanent benefit) while the "
         "stock fell by about 509 in 12-24 months; with ~75 % of exits to those destinations (seed 001) "
         "that leaves an inflow of about 4-5 a week",
     )
-    education_ready: float = param(5.0, "nonneg", unit="persons/week", source=ASSUMPTION)
-    sickness: float = param(16.0, "nonneg", unit="persons/week", source=ASSUMPTION)
+    education_ready: float = param(
+        5.0, "nonneg", maximum=MAX_PERSONS_WEEKLY, unit="persons/week", source=ASSUMPTION
+    )
+    sickness: float = param(
+        16.0, "nonneg", maximum=MAX_PERSONS_WEEKLY, unit="persons/week", source=ASSUMPTION
+    )
     cycle_elasticity: float = param(
         1.0,
         "nonneg",
+        maximum=MAX_ELASTICITY,
         unit="",
         source=ASSUMPTION,
         doc="inflow scales as (unemployment / reference unemployment) ** elasticity",
@@ -92,6 +134,7 @@ class Staff(Section):
     caseworkers_activity_ready: int = param(
         14,
         "positive",
+        maximum=MAX_STAFF,
         unit="persons",
         source="seed 001: caseload 80-100 before KIK (activity-ready and resource-course cases)",
         doc="team for activity-ready and resource-course citizens",
@@ -99,15 +142,25 @@ class Staff(Section):
     caseworkers_job_ready: int = param(
         9,
         "positive",
+        maximum=MAX_STAFF,
         unit="persons",
         source=ASSUMPTION,
         doc="team for job-ready and education-ready citizens",
     )
     caseworkers_sickness: int = param(
-        14, "positive", unit="persons", source=ASSUMPTION, doc="team for sickness-benefit citizens"
+        14,
+        "positive",
+        maximum=MAX_STAFF,
+        unit="persons",
+        source=ASSUMPTION,
+        doc="team for sickness-benefit citizens",
     )
     hours_per_week: float = param(
-        37.0, "positive", unit="hours/week", source="Danish public-sector full-time norm"
+        37.0,
+        "positive",
+        maximum=HOURS_PER_WEEK,
+        unit="hours/week",
+        source="Danish public-sector full-time norm",
     )
     admin_share: float = param(
         0.55,
@@ -117,11 +170,17 @@ class Staff(Section):
         doc="share of hours spent on paperwork, coordination and travel",
     )
     meeting_minutes: float = param(
-        90.0, "positive", unit="minutes", source=ASSUMPTION, doc="one meeting with preparation and notes"
+        90.0,
+        "positive",
+        maximum=HOURS_PER_WEEK * 60,
+        unit="minutes",
+        source=ASSUMPTION,
+        doc="one meeting with preparation and notes",
     )
     assessment_meeting_minutes: float = param(
         150.0,
         "positive",
+        maximum=HOURS_PER_WEEK * 60,
         unit="minutes",
         source=ASSUMPTION,
         doc="a meeting that moves a work-capacity assessment forward (more documentation)",
@@ -163,8 +222,8 @@ class Market(Section):
 
     _section: ClassVar[str] = "market"
 
-    employers: int = param(300, "positive", unit="firms", source=ASSUMPTION)
-    mean_firm_size: float = param(60.0, "positive", unit="employees", source=ASSUMPTION)
+    employers: int = param(300, "positive", maximum=MAX_FIRMS, unit="firms", source=ASSUMPTION)
+    mean_firm_size: float = param(60.0, "positive", maximum=MAX_PERSONS, unit="employees", source=ASSUMPTION)
     firm_size_shape: float = param(
         1.6, "positive", unit="", source=ASSUMPTION, doc="Pareto shape of firm sizes"
     )
@@ -182,16 +241,24 @@ class Market(Section):
         source=ASSUMPTION,
         doc="share of the unemployed who are insured (a-kasse), competing for the same vacancies",
     )
-    reference_unemployment: float = param(5.8, "positive", unit="%", source=f"{CASES}: 2010-2022 mean")
+    reference_unemployment: float = param(
+        5.8, "positive", maximum=100, unit="%", source=f"{CASES}: 2010-2022 mean"
+    )
     demand_elasticity: float = param(
         0.0645,
         "nonneg",
+        maximum=MAX_ELASTICITY,
         unit="per %-point",
         source=CALIBRATED,
         doc="demand index = exp(-elasticity * (u - reference))",
     )
     capacity_exponent: float = param(
-        1.0, "nonneg", unit="", source=ASSUMPTION, doc="employers' preference for work capacity"
+        1.0,
+        "nonneg",
+        maximum=MAX_ELASTICITY,
+        unit="",
+        source=ASSUMPTION,
+        doc="employers' preference for work capacity",
     )
     internship_conversion: float = param(
         0.2, "share", unit="", source=ASSUMPTION, doc="chance that a virksomhedspraktik ends in a job"
@@ -199,6 +266,7 @@ class Market(Section):
     layoff_cycle_elasticity: float = param(
         1.5,
         "nonneg",
+        maximum=MAX_ELASTICITY,
         unit="",
         source=ASSUMPTION,
         doc="relapse of citizens with a job scales as sector demand ** -elasticity (lay-offs)",
@@ -389,7 +457,7 @@ class Strategy(Section):
 
     _section: ClassVar[str] = "strategy"
 
-    name: str = param("no levers", source="-", doc="label for reports")
+    name: str = param("no levers", "label", source="-", doc="label for reports")
     start_year: int = param(2016, "year", source="seed 001: KIK 2016-2018")
     end_year: int = param(2018, "year", source="seed 001: KIK 2016-2018", doc="last year, inclusive")
     budget_dkk: float = param(
@@ -399,13 +467,15 @@ class Strategy(Section):
         source="-",
         doc="declared investment budget; reported against actual spending",
     )
-    extra_caseworkers: int = param(0, "nonneg", unit="persons", source="seed 001: KIK hired 14")
+    extra_caseworkers: int = param(
+        0, "nonneg", maximum=MAX_STAFF, unit="persons", source="seed 001: KIK hired 14"
+    )
     target_caseload: float = param(
         0.0,
         "nonneg",
         unit="cases",
         source="seed 001: KIK ~45",
-        doc="hire extra caseworkers up to this caseload (0 = off)",
+        doc="hire extra caseworkers up to this caseload (0 = off; otherwise at least 1)",
     )
     team: str = param("activity_ready", source="-", doc="team the extra caseworkers join")
     screening_triage: bool = param(False, source="seed 003: Hjørring method")
@@ -430,7 +500,12 @@ class Strategy(Section):
         doc="training and coordination of integrated casework",
     )
     enterprise_consultants: float = param(
-        2.0, "nonneg", unit="persons", source=ASSUMPTION, doc="employer consultants, costed as caseworkers"
+        2.0,
+        "nonneg",
+        maximum=MAX_STAFF,
+        unit="persons",
+        source=ASSUMPTION,
+        doc="employer consultants, costed as caseworkers",
     )
     followup_cost_weekly_dkk: float = param(100.0, "nonneg", unit="DKK/citizen-week", source=ASSUMPTION)
     monitoring_cost_weekly_dkk: float = param(5_000.0, "nonneg", unit="DKK/week", source=ASSUMPTION)
@@ -545,12 +620,14 @@ class Cycle(Section):
     scenario: str = param("historical", source=CASES, doc="historical, boom, recession, flat or stochastic")
     shock_start_year: int = param(2016, "year", source="-", doc="boom/recession start")
     shock_years: float = param(2.0, "positive", unit="years", source=ASSUMPTION)
-    boom_unemployment: float = param(3.5, "positive", unit="%", source=ASSUMPTION)
-    recession_unemployment: float = param(9.0, "positive", unit="%", source="assumption; 2010 level ~7.8")
+    boom_unemployment: float = param(3.5, "positive", maximum=100, unit="%", source=ASSUMPTION)
+    recession_unemployment: float = param(
+        9.0, "positive", maximum=100, unit="%", source="assumption; 2010 level ~7.8"
+    )
     expansion_mean_years: float = param(6.0, "positive", unit="years", source=ASSUMPTION)
     recession_mean_years: float = param(1.5, "positive", unit="years", source=ASSUMPTION)
     expansion_drift: float = param(-0.3, unit="%-points/year", source=ASSUMPTION)
     recession_drift: float = param(1.5, unit="%-points/year", source=ASSUMPTION)
     noise_sd: float = param(0.03, "nonneg", unit="%-points/week", source=ASSUMPTION)
-    min_unemployment: float = param(2.5, "positive", unit="%", source=ASSUMPTION)
-    max_unemployment: float = param(12.0, "positive", unit="%", source=ASSUMPTION)
+    min_unemployment: float = param(2.5, "positive", maximum=100, unit="%", source=ASSUMPTION)
+    max_unemployment: float = param(12.0, "positive", maximum=100, unit="%", source=ASSUMPTION)

@@ -5,7 +5,6 @@ and falls back to the defaults in :mod:`sim.parameters`.
 """
 
 import dataclasses
-import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -13,7 +12,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from sim.errors import FieldValueError, ScenarioFileError, UnknownFieldError
-from sim.fields import build_section, describe, param
+from sim.fields import build_section, describe, format_bound, param, type_hints
 from sim.files import read_toml
 from sim.parameters import (
     Behaviour,
@@ -40,13 +39,16 @@ class Scenario(Section):
 
     _section: ClassVar[str] = ""
 
-    name: str = param("scenario", source="-", doc="used for the output folder")
-    seed: int = param(20160101, "nonneg", source="-", doc="root of every random stream")
+    name: str = param(
+        "scenario", "name", source="-", doc="names the output folder: a file name without / or a leading ."
+    )
+    seed: int = param(20160101, "nonneg", maximum=2**64 - 1, source="-", doc="root of every random stream")
     start_year: int = param(2015, "year", source="issue 2: horizon 2015-2022")
     end_year: int = param(2022, "year", source="issue 2", doc="last simulated year, inclusive")
     discount_rate: float = param(
         0.035,
         "nonneg",
+        maximum=1,
         unit="per year",
         source="Finansministeriet: samfundsøkonomisk diskonteringsrente 3.5 %",
     )
@@ -120,12 +122,12 @@ def parameter_type(path: str) -> Any:
     section, _, name = path.rpartition(".")
     cls: Any = Scenario
     if section:
-        hints = typing.get_type_hints(Scenario)
+        hints = type_hints(Scenario)
         if section not in hints or not dataclasses.is_dataclass(hints[section]):
             valid = [f.name for f in dataclasses.fields(Scenario) if dataclasses.is_dataclass(f.type)]
             raise UnknownFieldError(path, f"unknown section {section!r}; valid sections: {', '.join(valid)}")
         cls = hints[section]
-    hints = typing.get_type_hints(cls)
+    hints = type_hints(cls)
     params = [f.name for f in dataclasses.fields(cls) if f.metadata]
     if name not in params:
         raise UnknownFieldError(
@@ -148,6 +150,17 @@ def _check_consistency(s: Scenario) -> None:
             "strategy.start_year",
             f"must be within the horizon {s.start_year}-{s.end_year}, got {st.start_year}",
         )
+    if st.levers_moved() and st.end_year > s.end_year:
+        raise FieldValueError(
+            "strategy.end_year",
+            f"the strategy runs to {st.end_year}, past the horizon's end {s.end_year}: its investment "
+            f"would be reported in full and its payoff only in part; set strategy.end_year <= {s.end_year} "
+            f"or end_year >= {st.end_year}",
+        )
+    if 0 < st.target_caseload < 1:
+        raise FieldValueError(
+            "strategy.target_caseload", f"must be 0 (off) or at least 1 case, got {st.target_caseload!r}"
+        )
     if st.team not in TEAM_NAMES:
         raise FieldValueError("strategy.team", f"must be one of {', '.join(TEAM_NAMES)}, got {st.team!r}")
     if s.cycle.scenario not in CYCLE_SCENARIOS:
@@ -156,6 +169,7 @@ def _check_consistency(s: Scenario) -> None:
         )
     if s.cycle.min_unemployment >= s.cycle.max_unemployment:
         raise FieldValueError("cycle.max_unemployment", "must be above cycle.min_unemployment")
+    _check_labour_force(s.population)
     b = s.budget
     _check_length("budget.cash_benefit_children_monthly", b.cash_benefit_children_monthly, len(b.rate_years))
     _check_length(
@@ -178,6 +192,22 @@ def _check_consistency(s: Scenario) -> None:
     if s.behaviour.activity_ready_capacity > s.behaviour.job_ready_capacity:
         raise FieldValueError(
             "behaviour.activity_ready_capacity", "must not exceed behaviour.job_ready_capacity"
+        )
+
+
+#: Stocks whose members Statistics Denmark counts in the labour force (arbejdsstyrken): job-ready
+#: and education-ready recipients as gross unemployed, sick-listed and flex-job holders as employed.
+LABOUR_FORCE_STOCKS = ("job_ready", "education_ready", "sickness", "flex_job")
+
+
+def _check_labour_force(pop: Population) -> None:
+    """The labour force holds at least the stocks counted in it, or its unemployment means nothing."""
+    inside = sum(getattr(pop, name) for name in LABOUR_FORCE_STOCKS)
+    if pop.labour_force < inside:
+        raise FieldValueError(
+            "population.labour_force",
+            f"must be at least the stocks counted in the labour force ({', '.join(LABOUR_FORCE_STOCKS)}: "
+            f"{inside:,}), got {pop.labour_force:,}",
         )
 
 
@@ -246,7 +276,15 @@ def default_scenario() -> Scenario:
     return load_scenario(builtin_scenario_path())
 
 
-RULE_TEXT = {"any": "", "positive": "> 0", "nonneg": ">= 0", "share": "share in [0, 1]", "year": "year"}
+RULE_TEXT = {
+    "any": "",
+    "positive": "> 0",
+    "nonneg": ">= 0",
+    "share": "share in [0, 1]",
+    "year": "year",
+    "name": "file name",
+    "label": "text",
+}
 
 
 def parameter_reference() -> str:
@@ -277,7 +315,10 @@ def parameter_reference() -> str:
                 if isinstance(default, bool)
                 else str(default)
             )
-            cells = [f"`{row['name']}`", text, RULE_TEXT[row["rule"]], row["unit"], row["source"], row["doc"]]
+            rule = RULE_TEXT[row["rule"]]
+            if row.get("maximum") is not None:
+                rule += f", <= {format_bound(row['maximum'])}"
+            cells = [f"`{row['name']}`", text, rule, row["unit"], row["source"], row["doc"]]
             out.append("| " + " | ".join(c.replace("|", "/") for c in cells) + " |")
         out.append("")
     return "\n".join(out)

@@ -8,7 +8,7 @@ import pytest
 from sim import __version__
 from sim.cli import main
 
-SHORT = 'name = "short"\nend_year = 2017\n[strategy]\nname = "KIK"\nextra_caseworkers = 14\n'
+SHORT = 'name = "short"\nend_year = 2017\n[strategy]\nname = "KIK"\nend_year = 2017\nextra_caseworkers = 14\n'
 
 
 def test_version(capsys):

@@ -9,6 +9,7 @@ With ``RAADERUM_SCREENSHOT=PATH`` it also saves the screenshot the README shows.
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -19,6 +20,7 @@ from pathlib import Path
 import matplotlib
 import pytest
 from matplotlib.figure import Figure
+from processes import alive, descendants, wait_for
 
 from experiments import run_paired
 from sim.cli import main
@@ -168,8 +170,17 @@ def dashboard_url(tmp_path_factory):
                 time.sleep(0.5)
         yield url
     finally:
+        children = descendants(server.pid) if Path("/proc/self/stat").exists() else set()
         server.terminate()
         server.wait(timeout=30)
+        leftover = set()
+        try:
+            wait_for(lambda: not alive(children), 15, "the server to end")
+        except AssertionError:
+            leftover = alive(children)
+            for pid in leftover:
+                os.kill(pid, signal.SIGKILL)
+        assert not leftover, f"raaderum dashboard left its server {leftover} running"
 
 
 @pytest.fixture(scope="module")

@@ -90,7 +90,7 @@ def test_relapse_weeks_are_identical(backend):
 
 
 def test_budget_counts_are_identical(backend):
-    sc = default_scenario().replace(end_year=2017)
+    sc = default_scenario().with_values({"end_year": 2017, "strategy.end_year": 2017})
     model = Municipality(sc, agent_views=False)
     for _ in range(80):
         model.step()

@@ -85,5 +85,7 @@ def test_a_large_finished_model_is_freed_before_the_next_run(monkeypatch):
 
     monkeypatch.setattr(paired, "Municipality", Recorded)
     monkeypatch.setattr(paired, "LARGE_MODEL_CITIZENS", 0)
-    paired.run_single(scale_scenario(default_scenario(), 0.05).replace(end_year=2016))
+    paired.run_single(
+        scale_scenario(default_scenario(), 0.05).with_values({"end_year": 2016, "strategy.end_year": 2016})
+    )
     assert len(made) == 1 and made[0]() is None
