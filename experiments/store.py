@@ -152,6 +152,7 @@ class ResultStore:
             WriteFailedError: The folder cannot be made (a full disk, no permission).
         """
         store = cls(root)
+        refuse_working_folder(store.root)
         if not (store.root / "manifest.json").exists() and not _is_nonempty_folder(store.root):
             store._create(manifest)
         path = store.root / "manifest.json"
@@ -176,7 +177,6 @@ class ResultStore:
 
     def _create(self, manifest: dict[str, Any]) -> None:
         """Build the folder's skeleton beside it and rename it into place (all or nothing)."""
-        refuse_working_folder(self.root)
         if self.root.exists() and not self.root.is_dir():
             raise StoreMismatchError("--out", f"{self.root} exists and is not a folder; choose a new folder")
         parent = self.root.absolute().parent
