@@ -1,8 +1,8 @@
 """The three agent kinds: citizens, caseworkers and employers (Mesa agents over state arrays)."""
 
-from agents.caseworkers import Caseworker, CaseworkerArrays
-from agents.citizens import Citizen, CitizenArrays
-from agents.employers import Employer, EmployerArrays
+from .caseworkers import Caseworker, CaseworkerArrays
+from .citizens import Citizen, CitizenArrays
+from .employers import Employer, EmployerArrays
 
 __all__ = [
     "Caseworker",

@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from sim import kernels
-from sim.parameters import Staff
-from sim.states import Team
+from ..sim import kernels
+from ..sim.parameters import Staff
+from ..sim.states import Team
 
 if TYPE_CHECKING:
-    from sim.model import Municipality
+    from .world import WorldModel
 
 VACANT = -1
 
@@ -53,7 +53,7 @@ class CaseworkerArrays:
         """The caseworker in ``slot`` now, or None if the slot is vacant."""
         return self._agents[slot] if self.active[slot] else None
 
-    def hire(self, model: "Municipality", slots: np.ndarray) -> None:
+    def hire(self, model: "WorldModel", slots: np.ndarray) -> None:
         """Fill ``slots`` with new caseworker agents."""
         for s in slots:
             self.active[s] = True
@@ -206,7 +206,7 @@ class Caseworker(mesa.Agent):
         slot: The position this caseworker fills.
     """
 
-    def __init__(self, model: "Municipality", slot: int) -> None:
+    def __init__(self, model: "WorldModel", slot: int) -> None:
         super().__init__(model)
         self.slot = slot
         self.hired_week = model.week

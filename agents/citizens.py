@@ -1,6 +1,6 @@
 """Citizens: state arrays indexed by citizen id, and a Mesa agent that reads them.
 
-The weekly rules that act on citizens live in :mod:`sim.model`; this module holds the data,
+The weekly rules that act on citizens live in :mod:`raaderum.sim.model`; this module holds the data,
 how new citizens are drawn, and the per-citizen view a notebook uses.
 """
 
@@ -11,11 +11,11 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from sim.states import IS_CASE, N_STATES, State
+from ..sim.states import IS_CASE, N_STATES, State
 
 if TYPE_CHECKING:
-    from agents.caseworkers import Caseworker
-    from sim.model import Municipality
+    from .caseworkers import Caseworker
+    from .world import WorldModel
 
 NEVER = -(1 << 20)  # a week index long before any run
 
@@ -196,9 +196,10 @@ class Citizen(mesa.Agent):
         index: Row of this citizen in the arrays.
     """
 
-    def __init__(self, model: "Municipality", index: int) -> None:
+    def __init__(self, model: "WorldModel", index: int) -> None:
         super().__init__(model)
         self.index = index
+        self.unique_id = index  # the model keeps every other agent's id above the citizens'
 
     @property
     def _arrays(self) -> CitizenArrays:

@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from sim.parameters import Market
+from ..sim.parameters import Market
 
 if TYPE_CHECKING:
-    from sim.model import Municipality
+    from .world import WorldModel
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ class Employer(mesa.Agent):
         index: Row of the firm in the arrays.
     """
 
-    def __init__(self, model: "Municipality", index: int) -> None:
+    def __init__(self, model: "WorldModel", index: int) -> None:
         super().__init__(model)
         self.index = index
 

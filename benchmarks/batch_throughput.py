@@ -17,8 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from experiments.batch import run_batch
-from experiments.spec import spec_from_dict
+from raaderum.experiments.batch import run_batch
+from raaderum.experiments.spec import spec_from_dict
 
 
 def batch_spec(runs: int):

@@ -2,9 +2,9 @@
 
 import sys
 
-from experiments import run_paired
-from sim.scenario import default_scenario, load_scenario
-from sim.states import STATE_NAMES, State
+from raaderum.experiments import run_paired
+from raaderum.sim.scenario import default_scenario, load_scenario
+from raaderum.sim.states import STATE_NAMES, State
 
 sc = load_scenario(sys.argv[1]) if len(sys.argv) > 1 else default_scenario()
 r = run_paired(sc)

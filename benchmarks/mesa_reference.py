@@ -1,18 +1,18 @@
 """The engine's weekly rules written the way a Mesa user would: one agent object per person and firm.
 
-This is a *reference* for :class:`sim.model.Municipality`, to compare against, not to use. The
-engine keeps every citizen's state in numpy arrays and updates them vectorised each week; here
-every citizen, caseworker and employer is a :class:`mesa.Agent` with plain Python attributes and
-its own ``step()``, and the model drives them with ``AgentSet.do`` / ``shuffle_do`` (Mesa 3
-idioms: ``self.agents_by_type[Cls]``, ``agent.remove()`` when a citizen leaves, ``self.random``
-and ``self.rng`` for every draw). It reads every rate from the same :class:`sim.scenario.Scenario`
-and shares the engine's tables: the entry profiles (``agents.citizens.PROFILES``,
-``BARRIER_CONCENTRATION``), the sectors (``agents.employers.SECTORS``), the business cycle
-(``sim.cycle.BusinessCycle``), the budget (``sim.budget``: ``weekly_rates``, ``refund_share``,
-``LINE_INDEX``), the states and teams (``sim.states``) and the transition order
-(``sim.model.TRANSITION_ORDER``). It fills a :class:`sim.records.WeeklyRecords` as the engine
-does, so :class:`sim.results.RunResult` and :class:`experiments.paired.PairedResult` (payback week,
-NPV) work on its output unchanged.
+This is a *reference* for :class:`raaderum.sim.model.Municipality`, to compare against, not to use. The
+engine keeps every citizen's state in numpy arrays and updates them vectorised each week; here every
+citizen, caseworker and employer is a :class:`mesa.Agent` with plain Python attributes and its own
+``step()``, and the model drives them with ``AgentSet.do`` / ``shuffle_do`` (Mesa 3 idioms:
+``self.agents_by_type[Cls]``, ``agent.remove()`` when a citizen leaves, ``self.random`` and ``self.rng``
+for every draw). It reads every rate from the same :class:`raaderum.sim.scenario.Scenario` and shares the
+engine's tables: the entry profiles (``raaderum.agents.citizens.PROFILES``, ``BARRIER_CONCENTRATION``),
+the sectors (``raaderum.agents.employers.SECTORS``), the business cycle
+(``raaderum.sim.cycle.BusinessCycle``), the budget (``raaderum.sim.budget``: ``weekly_rates``,
+``refund_share``, ``LINE_INDEX``), the states and teams (``raaderum.sim.states``) and the transition
+order (``raaderum.sim.model.TRANSITION_ORDER``). It fills a :class:`raaderum.sim.records.WeeklyRecords`
+as the engine does, so :class:`raaderum.sim.results.RunResult` and
+:class:`raaderum.experiments.paired.PairedResult` (payback week, NPV) work on its output unchanged.
 
 A week (``ReferenceMunicipality.step``) runs in phases, the staged activation a Mesa model uses
 when agents must not see each other's half-finished updates:
@@ -76,7 +76,7 @@ from pathlib import Path
 import mesa
 import numpy as np
 
-from agents.citizens import (
+from raaderum.agents.citizens import (
     BARRIER_CONCENTRATION,
     NEVER,
     PROFILES,
@@ -85,16 +85,16 @@ from agents.citizens import (
     PROGRAMME_NONE,
     EntrantProfile,
 )
-from agents.employers import SECTORS, Sector
-from experiments.paired import PairedResult
-from sim.budget import BENEFIT_LINES, LINE_INDEX, refund_share, weekly_rates
-from sim.cycle import BusinessCycle
-from sim.life_events import SICKNESS_REFERENCE_HEALTH
-from sim.model import INFLOW_STATES, MAX_EFFORT_AGE, TRANSITION_ORDER
-from sim.records import WeeklyRecords
-from sim.results import RunResult
-from sim.scenario import WEEKS_PER_YEAR, Scenario, default_scenario, load_scenario
-from sim.states import (
+from raaderum.agents.employers import SECTORS, Sector
+from raaderum.experiments.paired import PairedResult
+from raaderum.sim.budget import BENEFIT_LINES, LINE_INDEX, refund_share, weekly_rates
+from raaderum.sim.cycle import BusinessCycle
+from raaderum.sim.life_events import SICKNESS_REFERENCE_HEALTH
+from raaderum.sim.model import INFLOW_STATES, MAX_EFFORT_AGE, TRANSITION_ORDER
+from raaderum.sim.records import WeeklyRecords
+from raaderum.sim.results import RunResult
+from raaderum.sim.scenario import WEEKS_PER_YEAR, Scenario, default_scenario, load_scenario
+from raaderum.sim.states import (
     BENEFIT_STATES,
     CASE_STATES,
     N_STATES,
@@ -231,7 +231,7 @@ class Post:
 class Citizen(mesa.Agent):
     """A citizen: benefit state, barriers, work capacity, casework and job history.
 
-    Attributes are drawn from the entry profile of ``state`` (``agents.citizens.PROFILES``).
+    Attributes are drawn from the entry profile of ``state`` (``raaderum.agents.citizens.PROFILES``).
 
     Args:
         model: The municipality.
@@ -929,7 +929,7 @@ def run_reference(scenario: Scenario, seed: int | np.random.SeedSequence | None 
         seed: Seed of the model's generators; defaults to ``scenario.seed``.
 
     Returns:
-        The weekly result, as :func:`experiments.run_single` returns it for the engine.
+        The weekly result, as :func:`raaderum.experiments.run_single` returns it for the engine.
     """
     return ReferenceMunicipality(scenario, seed).run()
 
@@ -947,7 +947,7 @@ def run_reference_paired(
         seed: Seed of both runs; defaults to ``scenario.seed``.
 
     Returns:
-        The paired result, as :func:`experiments.run_paired` returns it for the engine.
+        The paired result, as :func:`raaderum.experiments.run_paired` returns it for the engine.
     """
     return PairedResult(
         baseline=run_reference(scenario.baseline(), seed), strategy=run_reference(scenario, seed)

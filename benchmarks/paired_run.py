@@ -17,10 +17,10 @@ import tracemalloc
 
 import numpy as np
 
-import sim
-from experiments import run_paired
-from sim.model import Municipality
-from sim.scenario import default_scenario
+import raaderum
+from raaderum.experiments import run_paired
+from raaderum.sim.model import Municipality
+from raaderum.sim.scenario import default_scenario
 
 
 def timed_paired(scenario, views=False):
@@ -52,7 +52,7 @@ def main():
     tracemalloc.stop()
     maxrss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
-        f"raaderum {sim.__version__}, Python {platform.python_version()}, numpy {np.__version__}, "
+        f"raaderum {raaderum.__version__}, Python {platform.python_version()}, numpy {np.__version__}, "
         f"{platform.processor() or platform.machine()}"
     )
     print(f"default paired run (2 x {sc.n_weeks} weeks), {args.repeat} repeats, one core:")

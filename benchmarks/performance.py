@@ -65,9 +65,9 @@ def maxrss_mib() -> float:
 def paired_run(repeat: int) -> dict:
     from mesa_reference import agent_steps
 
-    from experiments import run_paired
-    from sim import kernels
-    from sim.scenario import default_scenario
+    from raaderum.experiments import run_paired
+    from raaderum.sim import kernels
+    from raaderum.sim.scenario import default_scenario
 
     sc = default_scenario()
     out = {}
@@ -95,8 +95,8 @@ def paired_run(repeat: int) -> dict:
 def versus_reference(seeds: list[int]) -> dict:
     from mesa_reference import agent_steps, run_reference_paired
 
-    from experiments import run_paired
-    from sim.scenario import default_scenario
+    from raaderum.experiments import run_paired
+    from raaderum.sim.scenario import default_scenario
 
     sc = default_scenario()
     run_paired(sc)  # warm-up
@@ -140,9 +140,9 @@ def versus_reference(seeds: list[int]) -> dict:
 # ---------------------------------------------------------------------------- 3. scaling
 def one_size(target: str) -> dict:
     """Run in a child process: one run of ``target`` citizens (or 'national'); JSON on stdout."""
-    from sim.model import Municipality
-    from sim.scaling import initial_citizens, scale_to_citizens
-    from sim.scenario import default_scenario, resolve_scenario
+    from raaderum.sim.model import Municipality
+    from raaderum.sim.scaling import initial_citizens, scale_to_citizens
+    from raaderum.sim.scenario import default_scenario, resolve_scenario
 
     if target == "national":
         sc = resolve_scenario("denmark_national")
@@ -193,7 +193,7 @@ def scaling(sizes: list[str]) -> list[dict]:
 def batches(runs: int) -> dict:
     from batch_throughput import batch_spec
 
-    from experiments.batch import run_batch
+    from raaderum.experiments.batch import run_batch
 
     per_run = {}
     for jobs in (1, 2):

@@ -1,7 +1,7 @@
 """Calibration of raaderum to the four cases in ``shared/CASES.md``.
 
 The targets (``targets.toml``) and the parameter space (``space.toml``) are data files in this
-package. :mod:`calibration.smm` finds a point estimate by the simulated method of moments,
-:mod:`calibration.abc` a posterior sample by approximate Bayesian computation, and
-:mod:`calibration.calibrate` runs both and writes the fit report.
+package. :mod:`raaderum.calibration.smm` finds a point estimate by the simulated method of moments,
+:mod:`raaderum.calibration.abc` a posterior sample by approximate Bayesian computation, and
+:mod:`raaderum.calibration.calibrate` runs both and writes the fit report.
 """

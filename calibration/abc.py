@@ -46,7 +46,7 @@ from scipy.linalg import cholesky, solve_triangular
 from scipy.spatial.distance import cdist
 from scipy.special import logsumexp
 
-from calibration.space import ParameterSpace
+from .space import ParameterSpace
 
 log = logging.getLogger(__name__)
 

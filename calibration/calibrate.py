@@ -19,14 +19,14 @@ import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
 
-from calibration.abc import abc_smc
-from calibration.cases import CASES, CaseRun, run_case
-from calibration.objective import case_seeds, measure_targets, replication_seeds, simulate
-from calibration.report import markdown_table, plot_case, target_table
-from calibration.smm import evaluate, fit_smm, mean_moments
-from calibration.space import ParameterSpace, load_space
-from calibration.targets import Targets, distance, load_targets
-from sim.files import atomic_folder
+from ..sim.files import atomic_folder
+from .abc import abc_smc
+from .cases import CASES, CaseRun, run_case
+from .objective import case_seeds, measure_targets, replication_seeds, simulate
+from .report import markdown_table, plot_case, target_table
+from .smm import evaluate, fit_smm, mean_moments
+from .space import ParameterSpace, load_space
+from .targets import Targets, distance, load_targets
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ class Settings:
 
 def shipped_fit_path() -> Path:
     """Path of the shipped fitted parameters, ``calibration/fitted.toml``."""
-    return Path(str(resources.files("calibration") / "fitted.toml"))
+    return Path(str(resources.files("raaderum.calibration") / "fitted.toml"))
 
 
 def load_fitted(path: str | Path | None = None) -> dict[str, float]:

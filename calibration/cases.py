@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from calibration.space import ParameterSpace
-from sim.model import Municipality
-from sim.results import RunResult
-from sim.scenario import Scenario, resolve_scenario
+from ..sim.model import Municipality
+from ..sim.results import RunResult
+from ..sim.scenario import Scenario, resolve_scenario
+from .space import ParameterSpace
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Model quantities that the targets compare with the cases' reported figures.
 
-Each measure takes a :class:`~calibration.cases.CaseRun` and keyword options from the target
+Each measure takes a :class:`~raaderum.calibration.cases.CaseRun` and keyword options from the target
 (``targets.toml``) and returns one number. Times are given as calendar years: ``2016`` is the
 start of 2016 (state history row ``(2016 - start_year) * 52``), ``2017.25`` a quarter into 2017.
 Periods ``from_year``..``to_year`` are half-open: from the start of ``from_year`` to the start of
@@ -12,10 +12,10 @@ from typing import Any
 
 import numpy as np
 
-from calibration.cases import CaseRun, Run
-from sim.budget import LINES
-from sim.scenario import WEEKS_PER_YEAR
-from sim.states import IS_BENEFIT, State, state_mask
+from ..sim.budget import LINES
+from ..sim.scenario import WEEKS_PER_YEAR
+from ..sim.states import IS_BENEFIT, State, state_mask
+from .cases import CaseRun, Run
 
 SELF_SUPPORT = (State.SELF_SUPPORTING, State.EDUCATION)
 CASH_BENEFIT_LINES = ("benefit_job_ready", "benefit_activity_ready")

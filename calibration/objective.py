@@ -4,11 +4,11 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from calibration.cases import CASES, CaseRun, run_case
-from calibration.measures import measure
-from calibration.space import ParameterSpace
-from calibration.targets import Targets
-from sim.streams import fresh_seed_sequence
+from ..sim.streams import fresh_seed_sequence
+from .cases import CASES, CaseRun, run_case
+from .measures import measure
+from .space import ParameterSpace
+from .targets import Targets
 
 
 def simulate(

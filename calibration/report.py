@@ -8,9 +8,9 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from calibration.cases import CASES, CaseRun
-from calibration.measures import cohort_exit_curve, relapse_curve, stock_series
-from calibration.targets import Targets
+from .cases import CASES, CaseRun
+from .measures import cohort_exit_curve, relapse_curve, stock_series
+from .targets import Targets
 
 
 def target_table(targets: Targets, runs: Sequence[Mapping[str, float]]) -> pd.DataFrame:

@@ -3,7 +3,7 @@
 For a parameter set, every case is run with the same ``replications`` seeds (common random
 numbers, so two parameter sets differ by their effect, not by luck of the draw); the simulated
 targets are averaged over the replications, and the distance is the weighted mean squared miss
-in tolerances (:func:`calibration.targets.distance`).
+in tolerances (:func:`raaderum.calibration.targets.distance`).
 
 optuna's TPE sampler proposes parameter sets in batches of fixed size (ask), joblib evaluates a
 batch's runs in parallel, and the results are told back in order. The batch size does not
@@ -19,9 +19,9 @@ import optuna
 import pandas as pd
 from joblib import Parallel, delayed
 
-from calibration.objective import replication_seeds, simulate
-from calibration.space import ParameterSpace
-from calibration.targets import Targets, distance
+from .objective import replication_seeds, simulate
+from .space import ParameterSpace
+from .targets import Targets, distance
 
 log = logging.getLogger(__name__)
 

@@ -9,9 +9,9 @@ from typing import Any
 
 import numpy as np
 
-from sim.errors import FieldTypeError, FieldValueError, ScenarioError, UnknownFieldError
-from sim.files import read_toml
-from sim.scenario import default_scenario, parameter_type
+from ..sim.errors import FieldTypeError, FieldValueError, ScenarioError, UnknownFieldError
+from ..sim.files import read_toml
+from ..sim.scenario import default_scenario, parameter_type
 
 PRIORS = ("uniform", "loguniform")
 PARAMETER_KEYS = ("path", "scales", "low", "high", "prior", "start", "meaning", "source")
@@ -138,7 +138,7 @@ class ParameterSpace:
 
 def default_space_path() -> Path:
     """Path of the shipped parameter space, ``calibration/space.toml``."""
-    return Path(str(resources.files("calibration") / "space.toml"))
+    return Path(str(resources.files("raaderum.calibration") / "space.toml"))
 
 
 def load_space(path: str | Path | None = None) -> ParameterSpace:

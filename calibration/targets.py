@@ -8,10 +8,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from calibration.cases import CASES
-from calibration.measures import MEASURES
-from sim.errors import FieldTypeError, FieldValueError, UnknownFieldError
-from sim.files import read_toml
+from ..sim.errors import FieldTypeError, FieldValueError, UnknownFieldError
+from ..sim.files import read_toml
+from .cases import CASES
+from .measures import MEASURES
 
 KINDS = ("two_sided", "at_least", "at_most")
 TARGET_KEYS = (
@@ -39,11 +39,11 @@ class Target:
 
     Attributes:
         id: Unique name, ``<case>.<what>``.
-        case: Case name (a key of :data:`calibration.cases.CASES`).
+        case: Case name (a key of :data:`raaderum.calibration.cases.CASES`).
         description: What the figure is.
         source: Seed file(s) it comes from.
         period: When it was measured.
-        quantity: Measure in :mod:`calibration.measures`.
+        quantity: Measure in :mod:`raaderum.calibration.measures`.
         args: Options of the measure.
         value: The reported figure.
         tolerance: How far the simulated mean may be from ``value`` (same unit).
@@ -146,7 +146,7 @@ def distance(targets: Targets, simulated: Mapping[str, float]) -> float:
 
 def default_targets_path() -> Path:
     """Path of the shipped targets, ``calibration/targets.toml``."""
-    return Path(str(resources.files("calibration") / "targets.toml"))
+    return Path(str(resources.files("raaderum.calibration") / "targets.toml"))
 
 
 def load_targets(path: str | Path | None = None) -> Targets:

@@ -1,5 +1,5 @@
 """Experiments on the simulator: paired (counterfactual) runs; batches come later."""
 
-from experiments.paired import PairedResult, run_paired, run_single
+from .paired import PairedResult, run_paired, run_single
 
 __all__ = ["PairedResult", "run_paired", "run_single"]

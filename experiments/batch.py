@@ -1,8 +1,8 @@
 """Run a batch experiment in parallel with joblib, on this machine (loky) or a dask cluster.
 
-Seeds are spawned before dispatch (:mod:`experiments.design`), so the results do not depend on
+Seeds are spawned before dispatch (:mod:`raaderum.experiments.design`), so the results do not depend on
 the backend, the number of workers or the order in which tasks finish. Results go to a
-:class:`~experiments.store.ResultStore` as each task finishes; running the same batch again
+:class:`~raaderum.experiments.store.ResultStore` as each task finishes; running the same batch again
 skips the finished tasks and retries the failed ones.
 """
 
@@ -19,13 +19,13 @@ from typing import Any
 from joblib import Parallel, delayed, parallel_config
 from tqdm.auto import tqdm
 
-from experiments.design import Task, design_table, tasks
-from experiments.outcomes import TaskResult, run_task
-from experiments.spec import ExperimentSpec, Outcomes
-from experiments.store import ResultStore, base_manifest
-from sim.errors import ScenarioError
-from sim.resources import check_fits
-from sim.scenario import Scenario
+from ..sim.errors import ScenarioError
+from ..sim.resources import check_fits
+from ..sim.scenario import Scenario
+from .design import Task, design_table, tasks
+from .outcomes import TaskResult, run_task
+from .spec import ExperimentSpec, Outcomes
+from .store import ResultStore, base_manifest
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ def watch_parent(supervisor: int) -> None:
 def _run_in_worker(
     supervisor: int, task: Task, scenarios: dict[str, Scenario], outcomes: Outcomes
 ) -> TaskResult:
-    """:func:`~experiments.outcomes.run_task` in a worker that ends with its batch."""
+    """:func:`~raaderum.experiments.outcomes.run_task` in a worker that ends with its batch."""
     watch_parent(supervisor)
     return run_task(task, scenarios, outcomes)
 

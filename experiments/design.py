@@ -15,7 +15,7 @@ import pandas as pd
 from SALib.sample import sobol as saltelli
 from scipy.stats import qmc
 
-from experiments.spec import ExperimentSpec
+from .spec import ExperimentSpec
 
 #: Spawn keys under the root seed: one child for the design's sampling, one for the runs.
 DESIGN_STREAM, RUN_STREAM = 0, 1

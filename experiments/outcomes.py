@@ -12,12 +12,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from experiments.design import Task
-from experiments.paired import PairedResult, run_single
-from experiments.spec import BASELINE, Outcomes
-from sim.results import RunResult
-from sim.scenario import WEEKS_PER_YEAR, Scenario
-from sim.states import IS_BENEFIT, STATE_NAMES
+from ..sim.results import RunResult
+from ..sim.scenario import WEEKS_PER_YEAR, Scenario
+from ..sim.states import IS_BENEFIT, STATE_NAMES
+from .design import Task
+from .paired import PairedResult, run_single
+from .spec import BASELINE, Outcomes
 
 WEEKLY_COLUMNS = ("stock_activity_ready", "stock_job_ready", "dkk_municipal_net")
 BENEFIT_STOCKS = [f"stock_{name}" for name, on in zip(STATE_NAMES, IS_BENEFIT, strict=True) if on]
@@ -66,7 +66,7 @@ def _row(task: Task, strategy: str, run: RunResult, pair: PairedResult, outcomes
         **task.values,
         "npv_dkk": 0.0 if is_baseline else pair.npv_dkk,
         "payback_week": np.nan if payback is None else float(payback),
-        "payback_years": np.nan if payback is None else (payback - start) / WEEKS_PER_YEAR,
+        "payback_years": np.nan if payback is None else pair.payback_years,
         "pays_back": payback is not None,
         "investment_dkk": 0.0 if is_baseline else pair.investment_dkk,
         "roi": np.nan if is_baseline or pair.roi is None else pair.roi,

@@ -1,7 +1,7 @@
 """Paired runs: the strategy against its baseline with common random numbers.
 
 Both runs use the same seed. Every random draw is tied to a purpose, a week and an agent id
-(:mod:`sim.streams`), so the two runs start from the same population, see the same inflow,
+(:mod:`raaderum.sim.streams`), so the two runs start from the same population, see the same inflow,
 business cycle and vacancies, and differ only where the strategy changes what happens. The
 difference of the two runs is the strategy's effect, week by week, with little noise.
 """
@@ -14,11 +14,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.budget import COST_LINES, LEVER_LINES, LINES
-from sim.model import Municipality
-from sim.results import CLARIFIED, RunResult
-from sim.scenario import WEEKS_PER_YEAR, Scenario
-from sim.states import STATE_NAMES, State
+from ..sim.budget import COST_LINES, LEVER_LINES, LINES
+from ..sim.model import Municipality
+from ..sim.results import CLARIFIED, RunResult
+from ..sim.scenario import WEEKS_PER_YEAR, Scenario, ScenarioLike, as_scenario
+from ..sim.states import STATE_NAMES, State
 
 log = logging.getLogger(__name__)
 
@@ -26,15 +26,18 @@ log = logging.getLogger(__name__)
 LARGE_MODEL_CITIZENS = 100_000
 
 
-def run_single(scenario: Scenario, seed: int | np.random.SeedSequence | None = None) -> RunResult:
+def run_single(scenario: ScenarioLike, seed: int | np.random.SeedSequence | None = None) -> RunResult:
     """Run one scenario as given (its strategy included) and return the weekly result.
+
+    ``scenario`` is a :class:`~raaderum.sim.scenario.Scenario`, the name of a built-in one, a
+    TOML path or a TOML-shaped dict (:func:`~raaderum.sim.scenario.as_scenario`).
 
     No per-citizen agent objects are made (``agent_views=False``); results are identical. A large
     model is collected as soon as it has run: its agents refer back to it, so without a collection
     the baseline's arrays would still be held while the strategy runs (a national paired run
     would need twice the memory).
     """
-    model = Municipality(scenario, seed=seed, agent_views=False)
+    model = Municipality(as_scenario(scenario), seed=seed, agent_views=False)
     result = model.run()
     large = model.citizens.size >= LARGE_MODEL_CITIZENS
     del model
@@ -56,7 +59,7 @@ def payback_week(cumulative: np.ndarray, start: int) -> int | None:
     return start + (int(negative[-1]) + 1 if negative.size else 0)
 
 
-@dataclass
+@dataclass(repr=False)
 class PairedResult:
     """A strategy run and its baseline, and the strategy's effect.
 
@@ -67,6 +70,14 @@ class PairedResult:
 
     baseline: RunResult
     strategy: RunResult
+
+    def __repr__(self) -> str:
+        payback = "none" if self.payback_years is None else f"{self.payback_years:.2f} years"
+        return (
+            f"<PairedResult {self.scenario.name}: {self.scenario.strategy.name} vs baseline, "
+            f"{self.scenario.start_year}-{self.scenario.end_year}, NPV {self.npv_dkk / 1e6:,.1f} mio. DKK, "
+            f"payback {payback}>"
+        )
 
     @property
     def scenario(self) -> Scenario:
@@ -109,6 +120,12 @@ class PairedResult:
     def payback_week(self) -> int | None:
         """Week index from which the investment has paid for itself, or None."""
         return payback_week(self.cumulative_net_saving, self.start_week)
+
+    @property
+    def payback_years(self) -> float | None:
+        """Years from the investment start to :attr:`payback_week`, or None (no payback)."""
+        week = self.payback_week
+        return None if week is None else (week - self.start_week) / WEEKS_PER_YEAR
 
     @property
     def npv_dkk(self) -> float:
@@ -245,8 +262,18 @@ def exits_by_destination(run: RunResult, start: int, end: int) -> dict[str, Any]
     }
 
 
-def run_paired(scenario: Scenario, seed: int | np.random.SeedSequence | None = None) -> PairedResult:
-    """Run the scenario's strategy and its baseline with common random numbers."""
+def run_paired(scenario: ScenarioLike, seed: int | np.random.SeedSequence | None = None) -> PairedResult:
+    """Run the scenario's strategy and its baseline with common random numbers.
+
+    Args:
+        scenario: A :class:`~raaderum.sim.scenario.Scenario`, the name of a built-in scenario
+            (``"aabenraa_2016"``), a path to a TOML file, or a TOML-shaped dict.
+        seed: Root seed (an int or a SeedSequence); default: the scenario's own.
+
+    Raises:
+        ScenarioError: ``scenario`` names no scenario or is invalid.
+    """
+    scenario = as_scenario(scenario)
     log.info("paired run %s (seed %s)", scenario.name, scenario.seed if seed is None else seed)
     baseline = run_single(scenario.baseline(), seed)
     strategy = run_single(scenario, seed)

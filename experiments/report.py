@@ -2,7 +2,7 @@
 
 ``raaderum report DIR`` calls :func:`write_report`. The tables are also available one by one:
 load a batch with :func:`load_batch` and pass its runs to the functions in
-:mod:`experiments.robustness` and :mod:`experiments.sensitivity`.
+:mod:`raaderum.experiments.robustness` and :mod:`raaderum.experiments.sensitivity`.
 """
 
 import logging
@@ -13,12 +13,12 @@ from typing import Any
 
 import pandas as pd
 
-from experiments import report_plots
-from experiments.robustness import ALL_CYCLES, pairing_gain, robustness_table
-from experiments.sensitivity import describe_failures, failure_conditions, sensitivity_table
-from experiments.store import ResultStore, StoreDamagedError
-from sim.errors import FieldValueError, ScenarioFileError
-from sim.files import atomic_folder, check_output_folder
+from ..sim.errors import FieldValueError, ScenarioFileError
+from ..sim.files import atomic_folder, check_output_folder
+from . import report_plots
+from .robustness import ALL_CYCLES, pairing_gain, robustness_table
+from .sensitivity import describe_failures, failure_conditions, sensitivity_table
+from .store import ResultStore, StoreDamagedError
 
 log = logging.getLogger(__name__)
 
@@ -334,7 +334,7 @@ def write_report(folder: str | Path, out: str | Path | None = None, threshold: f
     """Write the robustness report of the batch in ``folder`` to ``out`` (default ``folder/report``).
 
     Written to a temporary folder and moved into place when complete; ``out`` follows the
-    output-folder rule of :mod:`sim.files`.
+    output-folder rule of :mod:`raaderum.sim.files`.
 
     Raises:
         ScenarioFileError: ``folder`` holds no batch, or a damaged one.

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from experiments.spec import BASELINE
+from .spec import BASELINE
 
 COLORS = ("tab:green", "tab:purple", "tab:orange", "tab:brown", "tab:pink")
 

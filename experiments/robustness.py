@@ -8,7 +8,7 @@ a run *pays back* when its cumulative net saving turns non-negative for good wit
 import numpy as np
 import pandas as pd
 
-from experiments.spec import BASELINE
+from .spec import BASELINE
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 ALL_CYCLES = "all cycles"

@@ -15,7 +15,7 @@ from SALib.analyze import rbd_fast
 from SALib.analyze import sobol as sobol_analysis
 from sklearn.tree import DecisionTreeClassifier
 
-from experiments.spec import BASELINE
+from .spec import BASELINE
 
 log = logging.getLogger(__name__)
 

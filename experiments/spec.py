@@ -4,7 +4,7 @@ An experiment is a TOML file (see ``experiments/kik_robustness.toml``) or the eq
 :class:`ExperimentSpec`. It names a base scenario, the strategies to compare with the baseline,
 the uncertain parameters, the business-cycle scenarios, the design and the root seed. Loading
 checks everything, including every design point, before a single run starts; each problem is
-raised as a :class:`~sim.errors.ScenarioError` naming the field.
+raised as a :class:`~raaderum.sim.errors.ScenarioError` naming the field.
 """
 
 import dataclasses
@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from sim.errors import (
+from ..sim.errors import (
     FieldTypeError,
     FieldValueError,
     ResourceLimitError,
@@ -29,11 +29,11 @@ from sim.errors import (
     ScenarioFileError,
     UnknownFieldError,
 )
-from sim.fields import build_section, check_text
-from sim.files import read_toml
-from sim.parameters import Strategy
-from sim.resources import estimate_run, estimate_seconds, format_duration
-from sim.scenario import (
+from ..sim.fields import build_section, check_text
+from ..sim.files import read_toml
+from ..sim.parameters import Strategy
+from ..sim.resources import estimate_run, estimate_seconds, format_duration
+from ..sim.scenario import (
     CYCLE_SCENARIOS,
     Scenario,
     builtin_scenario_path,
@@ -355,7 +355,7 @@ SHIPPED_POSTERIOR = "calibrated"
 
 def _read_posterior(ref: str, path: str, base_dir: Path, columns: list[str] | None) -> pd.DataFrame:
     if ref == SHIPPED_POSTERIOR:
-        file = Path(str(resources.files("calibration") / "posterior.parquet"))
+        file = Path(str(resources.files("raaderum.calibration") / "posterior.parquet"))
     else:
         file = Path(ref) if Path(ref).is_absolute() else base_dir / ref
     try:
@@ -583,7 +583,7 @@ def check_design_points(spec: ExperimentSpec) -> None:
         FieldValueError: A design point gives an invalid scenario; the message names the point,
             its values and the parameter's rule.
     """
-    from experiments.design import design_table  # design imports this module
+    from .design import design_table  # design imports this module
 
     table = design_table(spec)
     # The cycle scenario only sets cycle.scenario, checked in the cycles list: one cycle suffices.

@@ -37,13 +37,13 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from experiments.outcomes import TaskResult
-from sim import __version__
-from sim.errors import ScenarioError, ScenarioFileError, WriteFailedError
-from sim.files import refuse_working_folder
+from ..sim import __version__
+from ..sim.errors import ScenarioError, ScenarioFileError, WriteFailedError
+from ..sim.files import refuse_working_folder
+from .outcomes import TaskResult
 
 if TYPE_CHECKING:
-    from experiments.spec import ExperimentSpec
+    from .spec import ExperimentSpec
 
 log = logging.getLogger(__name__)
 

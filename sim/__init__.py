@@ -1,8 +1,5 @@
-"""raaderum: an agent-based simulator of a Danish municipality's employment services."""
+"""The engine: parameters and scenarios, the model and its weekly rules, the budget, and the CLI."""
 
-from importlib.metadata import PackageNotFoundError, version
+from .. import __version__
 
-try:
-    __version__ = version("raaderum")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0+unknown"
+__all__ = ["__version__"]

@@ -1,16 +1,16 @@
-"""The weekly budget of a run: every line of :mod:`sim.budget`, from the model's state.
+"""The weekly budget of a run: every line of :mod:`raaderum.sim.budget`, from the model's state.
 
-Mixed into :class:`sim.model.Municipality`.
+Mixed into :class:`raaderum.sim.model.Municipality`.
 """
 
 import numpy as np
 
-from sim import kernels
-from sim.budget import BENEFIT_LINE_INDEX, BENEFIT_STATE_CODES, LINE_INDEX, weekly_rates
-from sim.records import WeeklyRecords
-from sim.rules import ModelParts
-from sim.scenario import WEEKS_PER_YEAR
-from sim.states import IS_CASE, N_STATES, State
+from . import kernels
+from .budget import BENEFIT_LINE_INDEX, BENEFIT_STATE_CODES, LINE_INDEX, weekly_rates
+from .records import WeeklyRecords
+from .rules import ModelParts
+from .scenario import WEEKS_PER_YEAR
+from .states import IS_CASE, N_STATES, State
 
 
 class AccountingRules(ModelParts):

@@ -7,8 +7,8 @@ refund is what the state pays (as Socialstyrelsen's SØM model splits the two).
 
 import numpy as np
 
-from sim.parameters import Budget
-from sim.states import BENEFIT_STATES, N_STATES, State
+from .parameters import Budget
+from .states import BENEFIT_STATES, N_STATES, State
 
 WEEKS_PER_MONTH = 52 / 12
 

@@ -1,16 +1,16 @@
 """Casework rules: staffing, case assignment, meetings, assessments and programme referrals.
 
-Mixed into :class:`sim.model.Municipality`; the methods read and write the model's arrays.
+Mixed into :class:`raaderum.sim.model.Municipality`; the methods read and write the model's arrays.
 """
 
 import numpy as np
 
-from agents.caseworkers import VACANT, allocate_meetings, assign_cases, cases_to_hand_over
-from agents.citizens import PROGRAMME_COURSE, PROGRAMME_INTERNSHIP, PROGRAMME_NONE
-from sim import kernels
-from sim.records import WeeklyRecords
-from sim.rules import ModelParts
-from sim.states import IS_CASE, TEAM_OF_STATE, State, Team
+from ..agents.caseworkers import VACANT, allocate_meetings, assign_cases, cases_to_hand_over
+from ..agents.citizens import PROGRAMME_COURSE, PROGRAMME_INTERNSHIP, PROGRAMME_NONE
+from . import kernels
+from .records import WeeklyRecords
+from .rules import ModelParts
+from .states import IS_CASE, TEAM_OF_STATE, State, Team
 
 
 class CaseworkRules(ModelParts):

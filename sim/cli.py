@@ -13,12 +13,12 @@ from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
 
-from sim import __version__
-from sim.errors import ScenarioError, WriteFailedError
-from sim.scenario import builtin_scenarios, default_scenario, resolve_scenario
+from . import __version__
+from .errors import ScenarioError, WriteFailedError
+from .scenario import builtin_scenarios, default_scenario, resolve_scenario
 
 if TYPE_CHECKING:
-    from experiments.spec import ExperimentSpec
+    from ..experiments.spec import ExperimentSpec
 
 EXIT_BAD_INPUT = 2
 #: Exit code of a fault met while working (a full disk): 1, as for a batch with failed tasks.
@@ -206,8 +206,8 @@ def format_summary(summary: dict) -> str:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from sim.files import check_output_folder
-    from sim.resources import check_fits
+    from .files import check_output_folder
+    from .resources import check_fits
 
     try:
         scenario = resolve_scenario(args.scenario) if args.scenario else default_scenario()
@@ -220,8 +220,8 @@ def _run(args: argparse.Namespace) -> int:
         check_fits(scenario)
     except ScenarioError as exc:
         return _error(exc)
-    from experiments.paired import run_paired  # imported here: the slow imports come after validation
-    from sim.output import write_outputs
+    from ..experiments.paired import run_paired  # imported here: the slow imports come after validation
+    from .output import write_outputs
 
     result = run_paired(scenario)
     try:
@@ -245,14 +245,14 @@ def _dashboard(args: argparse.Namespace) -> int:
             raise ScenarioError("dashboard", "needs Mesa's SolaraViz: pip install 'raaderum[viz]'")
     except ScenarioError as exc:
         return _error(exc)
-    from sim.dashboard.app import BASE_ENV, SEED_ENV
+    from .dashboard.app import BASE_ENV, SEED_ENV
 
     base = str(Path(scenario).resolve()) if Path(scenario).exists() else scenario  # a file: absolute
     # No usage telemetry from Solara (on by default): a classroom's use is nobody else's business.
     env = {"SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False", **os.environ, BASE_ENV: base}
     if args.seed is not None:
         env[SEED_ENV] = str(args.seed)
-    command = [sys.executable, "-m", "solara", "run", "sim.dashboard.app", "--production"]
+    command = [sys.executable, "-m", "solara", "run", "raaderum.sim.dashboard.app", "--production"]
     command += ["--host", args.host, "--port", str(args.port), "--open" if args.open else "--no-open"]
     print(f"raaderum dashboard on http://{args.host}:{args.port} (Ctrl-C stops it)", flush=True)
     return _serve(command, env)
@@ -295,8 +295,8 @@ def _error(exc: Exception) -> int:
 
 
 def _batch(args: argparse.Namespace) -> int:
-    from experiments.spec import check_design_points, load_spec  # imported here: argument errors come first
-    from sim.resources import check_fits
+    from ..experiments.spec import check_design_points, load_spec  # imported here: argument errors come first
+    from .resources import check_fits
 
     try:
         if args.jobs < 1:
@@ -317,7 +317,7 @@ def _batch(args: argparse.Namespace) -> int:
     _print_batch_size(spec, args.jobs, out)
     if not args.verbose:
         os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")  # read when distributed is imported
-    from experiments.batch import run_batch
+    from ..experiments.batch import run_batch
 
     try:
         summary = run_batch(spec, out, jobs=args.jobs, backend=args.backend, scheduler=args.scheduler)
@@ -353,7 +353,7 @@ def _batch(args: argparse.Namespace) -> int:
             print(f"  ... and {len(summary.failures) - 20} more: see {out}/failed/", file=sys.stderr)
         return 1
     if args.report:
-        from experiments.report import write_report
+        from ..experiments.report import write_report
 
         try:
             print(f"Report written to {write_report(out)}/report.md")
@@ -364,7 +364,7 @@ def _batch(args: argparse.Namespace) -> int:
 
 def _print_batch_size(spec: "ExperimentSpec", jobs: int, out: Path) -> None:
     """Say how large the batch is, and how long it takes at most, before it starts."""
-    from sim.resources import estimate_run, estimate_seconds, format_duration
+    from .resources import estimate_run, estimate_seconds, format_duration
 
     runs = spec.n_tasks * (1 + len(spec.strategies))
     seconds = runs * estimate_seconds(estimate_run(spec.base)) / jobs
@@ -376,7 +376,7 @@ def _print_batch_size(spec: "ExperimentSpec", jobs: int, out: Path) -> None:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from experiments.report import batch_progress, write_report
+    from ..experiments.report import batch_progress, write_report
 
     try:
         folder = write_report(args.dir, args.out, args.threshold)
@@ -390,9 +390,9 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _calibrate(args: argparse.Namespace) -> int:
-    from calibration.calibrate import Settings, calibrate
-    from calibration.space import load_space
-    from calibration.targets import load_targets
+    from ..calibration.calibrate import Settings, calibrate
+    from ..calibration.space import load_space
+    from ..calibration.targets import load_targets
 
     try:
         if args.jobs < 1:
@@ -494,7 +494,7 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if args.command == "dashboard":
         return _dashboard(args)
     if args.command == "params":
-        from sim.scenario import parameter_reference
+        from .scenario import parameter_reference
 
         print(parameter_reference())
         return 0

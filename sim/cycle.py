@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from sim.parameters import Cycle, Market
-from sim.scenario import WEEKS_PER_YEAR
+from .parameters import Cycle, Market
+from .scenario import WEEKS_PER_YEAR
 
 #: Danish unemployment rate, Labour Force Survey (AKU), per cent. Source: shared/CASES.md.
 HISTORICAL_UNEMPLOYMENT: dict[int, float] = {

@@ -13,7 +13,7 @@ import typing
 from collections.abc import Mapping
 from typing import Any
 
-from sim.errors import FieldTypeError, FieldValueError, UnknownFieldError
+from .errors import FieldTypeError, FieldValueError, UnknownFieldError
 
 RULES = ("any", "positive", "nonneg", "share", "year", "name", "label")
 #: Longest horizon the year rule allows (1990-2100), in weeks and years: no duration is longer.

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sim.errors import OutputFolderError, ScenarioFileError, WriteFailedError
+from .errors import OutputFolderError, ScenarioFileError, WriteFailedError
 
 log = logging.getLogger(__name__)
 

@@ -1,11 +1,12 @@
 """Compiled (numba) versions of the weekly hot spots, and the switch between them and pure numpy.
 
-Each kernel here gives exactly the same numbers as the numpy code it replaces (tests check
-both on the same inputs and whole runs for identical results). The numpy versions stay where
-they were (:meth:`sim.streams.RandomStreams.uniform`, :func:`agents.caseworkers.assign_cases`,
-meetings in :mod:`sim.casework`, the commit and the refund-reset window in :mod:`sim.model`,
-relapse scheduling in :mod:`sim.life_events`, the budget counts in :mod:`sim.accounting`) and
-are used when numba is missing or when the environment variable ``RAADERUM_KERNELS=numpy`` is set.
+Each kernel here gives exactly the same numbers as the numpy code it replaces (tests check both on the
+same inputs and whole runs for identical results). The numpy versions stay where they were
+(:meth:`raaderum.sim.streams.RandomStreams.uniform`, :func:`raaderum.agents.caseworkers.assign_cases`,
+meetings in :mod:`raaderum.sim.casework`, the commit and the refund-reset window in
+:mod:`raaderum.sim.model`, relapse scheduling in :mod:`raaderum.sim.life_events`, the budget counts in
+:mod:`raaderum.sim.accounting`) and are used when numba is missing or when the environment variable
+``RAADERUM_KERNELS=numpy`` is set.
 
 Why compiled code: a default run spends most of its time on the overhead of many small numpy
 calls, not on arithmetic (see ``BENCHMARKS.md``). A kernel replaces a dozen calls by one loop.
@@ -202,7 +203,7 @@ def meet_in_order(
 ) -> np.ndarray:  # pragma: no cover
     """Who is met: in ``order``, each caseworker (``key >> 21``) meets cases while the minutes fit.
 
-    The sums run in the order and with the rounding of :func:`agents.caseworkers.allocate_meetings`.
+    The sums run in the order and with the rounding of :func:`raaderum.agents.caseworkers.allocate_meetings`.
     """
     n = order.size
     met = np.zeros(n, dtype=np.bool_)
@@ -225,7 +226,7 @@ def meet_in_order(
 def assign_cases(
     teams: np.ndarray, active: np.ndarray, team_of_slot: np.ndarray, caseload: np.ndarray
 ) -> np.ndarray:  # pragma: no cover
-    """Compiled :func:`agents.caseworkers.assign_cases`; updates ``caseload`` in place."""
+    """Compiled :func:`raaderum.agents.caseworkers.assign_cases`; updates ``caseload`` in place."""
     slots = np.full(teams.size, -1, dtype=np.int32)
     if teams.size == 0:
         return slots

@@ -1,15 +1,15 @@
 """Labour-market rules: employers' vacancies, hiring from benefit, internships turning into jobs.
 
-Mixed into :class:`sim.model.Municipality`; the methods read and write the model's arrays.
+Mixed into :class:`raaderum.sim.model.Municipality`; the methods read and write the model's arrays.
 """
 
 import numpy as np
 
-from agents.citizens import PROGRAMME_INTERNSHIP
-from sim.records import WeeklyRecords
-from sim.rules import ModelParts
-from sim.scenario import WEEKS_PER_YEAR
-from sim.states import State
+from ..agents.citizens import PROGRAMME_INTERNSHIP
+from .records import WeeklyRecords
+from .rules import ModelParts
+from .scenario import WEEKS_PER_YEAR
+from .states import State
 
 
 class LabourMarketRules(ModelParts):

@@ -1,14 +1,14 @@
 """Life events: sickness, education, resource courses ending, other self-support, relapse, shocks.
 
-Mixed into :class:`sim.model.Municipality`; the methods read and write the model's arrays.
+Mixed into :class:`raaderum.sim.model.Municipality`; the methods read and write the model's arrays.
 """
 
 import numpy as np
 
-from agents.citizens import NEVER
-from sim import kernels
-from sim.rules import ModelParts
-from sim.states import State
+from ..agents.citizens import NEVER
+from . import kernels
+from .rules import ModelParts
+from .states import State
 
 SICKNESS_REFERENCE_HEALTH = 0.3  # mean health barrier of the sick-listed (PROFILES)
 
@@ -129,7 +129,7 @@ class LifeEventRules(ModelParts):
         horizon: int,
         followup_multiplier: float,
     ) -> np.ndarray:
-        """Pure-numpy :func:`sim.kernels.first_crossing`: the whole (exits × weeks) hazard at once."""
+        """Pure-numpy :func:`~raaderum.sim.kernels.first_crossing`: the whole (exits × weeks) hazard."""
         k = np.arange(1, horizon + 1)
         h = np.where(constant[:, None], rate[:, None], rate[:, None] * self._decay[k][None, :])
         job = firm >= 0

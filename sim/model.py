@@ -11,8 +11,8 @@ import logging
 import mesa
 import numpy as np
 
-from agents.caseworkers import CaseworkerArrays
-from agents.citizens import (
+from ..agents.caseworkers import CaseworkerArrays
+from ..agents.citizens import (
     NEVER,
     PROFILES,
     PROGRAMME_NONE,
@@ -20,18 +20,18 @@ from agents.citizens import (
     CitizenArrays,
     draw_attributes,
 )
-from agents.employers import Employer, EmployerArrays
-from sim import kernels
-from sim.accounting import AccountingRules
-from sim.casework import CaseworkRules
-from sim.cycle import BusinessCycle
-from sim.labour_market import LabourMarketRules
-from sim.life_events import LifeEventRules
-from sim.records import WeeklyRecords
-from sim.resources import check_fits
-from sim.results import RunResult
-from sim.scenario import WEEKS_PER_YEAR, Scenario
-from sim.states import (
+from ..agents.employers import Employer, EmployerArrays
+from . import kernels
+from .accounting import AccountingRules
+from .casework import CaseworkRules
+from .cycle import BusinessCycle
+from .labour_market import LabourMarketRules
+from .life_events import LifeEventRules
+from .records import WeeklyRecords
+from .resources import check_fits
+from .results import RunResult
+from .scenario import WEEKS_PER_YEAR, Scenario
+from .states import (
     IS_BENEFIT,
     IS_CASE,
     IS_SELF_SUPPORT,
@@ -40,7 +40,7 @@ from sim.states import (
     State,
     Team,
 )
-from sim.streams import RandomStreams, fresh_seed_sequence
+from .streams import RandomStreams, fresh_seed_sequence
 
 log = logging.getLogger(__name__)
 
@@ -85,13 +85,24 @@ MAX_EFFORT_AGE = 520  # weeks after which decayed effort is taken as the floor
 class Municipality(CaseworkRules, LabourMarketRules, LifeEventRules, AccountingRules, mesa.Model):
     """A Danish municipality's employment services, one week per step.
 
+    Mesa's conventions hold: ``rng=`` is Mesa's keyword for the seed; a citizen's ``unique_id``
+    is its index (:meth:`citizen` takes it), employers and caseworkers have ids above every
+    citizen's; a citizen who leaves (state GONE) is removed from the agent set; and stepping
+    past the horizon changes nothing (``model.time`` and ``model.steps`` stop with the weeks).
+
     Args:
         scenario: Validated scenario.
         seed: Overrides ``scenario.seed``; an int or a ``numpy.random.SeedSequence``.
+        rng: The same as ``seed``, under Mesa's name for it; give one of the two.
         agent_views: Create a :class:`Citizen` Mesa agent for every citizen as they enter (what a
-            notebook wants: ``model.agents_by_type[Citizen]`` holds everyone). Experiments turn
-            this off for speed; results are identical, and :meth:`citizen` still returns a view
-            made on demand.
+            notebook wants: ``model.agents_by_type[Citizen]`` holds everyone present). Experiments
+            turn this off for speed; results are identical, and :meth:`citizen` still returns a
+            view made on demand.
+
+    Raises:
+        ValueError: Both ``seed`` and ``rng`` are given.
+        TypeError: ``rng`` is a ``numpy.random.Generator``: its state cannot be split into the
+            named streams reproducibly; give the int or SeedSequence it was made from.
     """
 
     def __init__(
@@ -99,8 +110,14 @@ class Municipality(CaseworkRules, LabourMarketRules, LifeEventRules, AccountingR
         scenario: Scenario,
         seed: int | np.random.SeedSequence | None = None,
         *,
+        rng: int | np.random.SeedSequence | None = None,
         agent_views: bool = True,
     ) -> None:
+        if seed is not None and rng is not None:
+            raise ValueError("give either seed or rng (the same thing), not both")
+        if isinstance(rng, np.random.Generator):
+            raise TypeError("rng must be an int or a numpy.random.SeedSequence, not a Generator")
+        seed = rng if seed is None else seed
         check_fits(scenario)  # a scenario too large for memory gets one line, not a MemoryError
         mesa_seq, stream_seq = fresh_seed_sequence(scenario.seed if seed is None else seed).spawn(2)
         super().__init__(rng=np.random.default_rng(mesa_seq))
@@ -118,7 +135,6 @@ class Municipality(CaseworkRules, LabourMarketRules, LifeEventRules, AccountingR
             self.streams.generator("cycle"),
         )
         self.employers = EmployerArrays(scenario.market, self.streams.generator("employer_setup"))
-        self.employer_agents = [Employer(self, i) for i in range(self.employers.n)]
         #: Demand multiplier of every firm in every week (weeks × firms), and the lay-off factor.
         self._firm_demand = self.cycle.demand[:, None] ** self.employers.sensitivity[None, :]
         self._layoff_factor = self._firm_demand**-scenario.market.layoff_cycle_elasticity
@@ -129,6 +145,9 @@ class Municipality(CaseworkRules, LabourMarketRules, LifeEventRules, AccountingR
         self.agent_views = agent_views
         self._citizen_views: dict[int, Citizen] = {}
         self._draw_population()
+        # Citizens' unique ids are their indices; every other agent's id comes after them.
+        self.agent_id_counter = max(self.agent_id_counter, self.citizens.size)
+        self.employer_agents = [Employer(self, i) for i in range(self.employers.n)]
 
         self.caseworkers = CaseworkerArrays(scenario.staff, self._extra_slots(), Team[st.team.upper()])
         self.caseworkers.hire(self, np.flatnonzero(self.caseworkers.active))
@@ -141,6 +160,14 @@ class Municipality(CaseworkRules, LabourMarketRules, LifeEventRules, AccountingR
         self._retention = b.effort_retention ** np.arange(MAX_EFFORT_AGE + 1)
         self._earnings_total = 0.0
         self._records = WeeklyRecords(self.n_weeks)
+        mesa_step = self.step  # Mesa's wrapper: advances model.time and model.steps, then step()
+
+        def step_within_horizon() -> None:
+            if self.week < self.n_weeks:
+                mesa_step()
+            self.running = self.week < self.n_weeks
+
+        self.step = step_within_horizon  # type: ignore[method-assign]
         log.debug(
             "municipality %s: %d citizens, %d caseworker slots, %d employers",
             scenario.name,
@@ -259,12 +286,14 @@ class Municipality(CaseworkRules, LabourMarketRules, LifeEventRules, AccountingR
         return np.where(on, c.refund_weeks(ids, self.week - 1), c.wob_base[ids])
 
     def citizen(self, index: int) -> Citizen:
-        """The citizen agent with array index ``index`` (made on first use without agent views)."""
+        """The citizen with index (and ``unique_id``) ``index`` (made on first use without agent views)."""
         if not 0 <= index < self.citizens.n:
             raise IndexError(f"no citizen {index}; there are {self.citizens.n}")
         view = self._citizen_views.get(index)
         if view is None:
             view = self._citizen_views[index] = Citizen(self, index)
+            if self.citizens.state[index] == State.GONE:
+                view.remove()  # readable, but not among the agents present
         return view
 
     def cases_of(self, slot: int) -> np.ndarray:
@@ -316,9 +345,19 @@ class Municipality(CaseworkRules, LabourMarketRules, LifeEventRules, AccountingR
         ).reshape(N_STATES, N_STATES)
         rec.unemployment[w] = self.cycle.unemployment[w]
         c.history[w + 1, :n] = self._new
+        if self.agent_views:
+            self._remove_gone(old)
         self.week += 1
         if self.week >= self.n_weeks:
             self.running = False
+
+    def _remove_gone(self, old: np.ndarray) -> None:
+        """Take the citizens who left this week out of Mesa's agent set (their views stay readable)."""
+        gone = np.flatnonzero((self._new == State.GONE) & (old != State.GONE))
+        for i in gone:
+            view = self._citizen_views.get(int(i))
+            if view is not None:
+                view.remove()
 
     def run(self) -> RunResult:
         """Run to the end of the horizon and return the result."""

@@ -9,9 +9,9 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from experiments.paired import PairedResult
-from sim.files import atomic_folder
-from sim.plots import draw_net_saving, draw_stocks
+from ..experiments.paired import PairedResult
+from .files import atomic_folder
+from .plots import draw_net_saving, draw_stocks
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ def weekly_table(result: PairedResult) -> pd.DataFrame:
 
 
 def _save_plot(result: PairedResult, draw: Callable[[Axes, PairedResult], None], path: Path) -> None:
-    """Draw one view of the run (a function of :mod:`sim.plots`) into a PNG file."""
+    """Draw one view of the run (a function of :mod:`raaderum.sim.plots`) into a PNG file."""
     fig = Figure(figsize=(9, 4.5))
     ax = fig.subplots()
     draw(ax, result)
@@ -46,7 +46,7 @@ def write_outputs(result: PairedResult, out_dir: Path) -> Path:
 
     Files are written to a temporary folder beside ``out_dir`` and moved into place only when
     all of them exist, so an interrupted run leaves no half-written output. ``out_dir`` follows
-    the output-folder rule of :mod:`sim.files`: absent, empty, or an earlier run's output.
+    the output-folder rule of :mod:`raaderum.sim.files`: absent, empty, or an earlier run's output.
 
     Raises:
         OutputFolderError: ``out_dir`` holds files raaderum did not write, or writing failed.

@@ -9,7 +9,7 @@ for them.
 from dataclasses import dataclass
 from typing import ClassVar
 
-from sim.fields import check_section, param
+from .fields import check_section, param
 
 CASES = "shared/CASES.md"
 #: Upper bounds of counts, so that a typing slip (a trillion citizens) gets a clear answer instead

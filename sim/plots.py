@@ -1,6 +1,6 @@
 """Plots of a paired run, drawn on axes the caller owns (a saved PNG, the dashboard, a notebook).
 
-Each function draws one view of a :class:`~experiments.paired.PairedResult` on a matplotlib
+Each function draws one view of a :class:`~raaderum.experiments.paired.PairedResult` on a matplotlib
 ``Axes``. The x axis is in years over the whole horizon, so a pair of runs that is still stepping
 (the dashboard) grows from the left in a fixed frame.
 """
@@ -8,8 +8,8 @@ Each function draws one view of a :class:`~experiments.paired.PairedResult` on a
 import pandas as pd
 from matplotlib.axes import Axes
 
-from experiments.paired import PairedResult
-from sim.scenario import WEEKS_PER_YEAR
+from ..experiments.paired import PairedResult
+from .scenario import WEEKS_PER_YEAR
 
 #: Colour of each stock (a state of sim/states.py) in every plot.
 STOCK_COLOURS = {"activity_ready": "tab:red", "job_ready": "tab:blue"}

@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from sim.budget import LINES
-from sim.states import N_STATES, Team
+from .budget import LINES
+from .states import N_STATES, Team
 
 
 class WeeklyRecords:

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from agents.citizens import COLUMNS
-from sim.errors import ResourceLimitError
-from sim.scenario import Scenario
+from ..agents.citizens import COLUMNS
+from .errors import ResourceLimitError
+from .scenario import Scenario
 
 #: Measured peak memory of a run over the size of its arrays (the national scenario: 1.5 GB peak
 #: for 0.95 GB of citizen arrays, BENCHMARKS.md), rounded up.

@@ -6,12 +6,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from sim.budget import LINES, lever_costs, municipal_net
-from sim.states import CASE_STATES, IS_BENEFIT, STATE_NAMES, TEAM_NAMES, State
+from .budget import LINES, lever_costs, municipal_net
+from .states import CASE_STATES, IS_BENEFIT, STATE_NAMES, TEAM_NAMES, State
 
 if TYPE_CHECKING:
-    from sim.records import WeeklyRecords
-    from sim.scenario import Scenario
+    from .records import WeeklyRecords
+    from .scenario import Scenario
 
 CLARIFIED = (State.FLEX_JOB, State.RESOURCE_COURSE, State.DISABILITY_PENSION)
 

@@ -1,19 +1,19 @@
 """What the weekly rule mixins may use of the model.
 
-:class:`sim.model.Municipality` combines the rule mixins (casework, labour market, life events,
+:class:`raaderum.sim.model.Municipality` combines the rule mixins (casework, labour market, life events,
 accounting). Each mixin subclasses :class:`ModelParts`, which only declares the attributes the
 model provides, so that a reader (and a type checker) sees the contract in one place.
 """
 
 import numpy as np
 
-from agents.caseworkers import CaseworkerArrays
-from agents.citizens import CitizenArrays
-from agents.employers import EmployerArrays
-from sim.cycle import BusinessCycle
-from sim.records import WeeklyRecords
-from sim.scenario import Scenario
-from sim.streams import RandomStreams
+from ..agents.caseworkers import CaseworkerArrays
+from ..agents.citizens import CitizenArrays
+from ..agents.employers import EmployerArrays
+from .cycle import BusinessCycle
+from .records import WeeklyRecords
+from .scenario import Scenario
+from .streams import RandomStreams
 
 
 class ModelParts:

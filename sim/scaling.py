@@ -8,7 +8,7 @@ scenario (``sim/scenarios/denmark_national.toml`` was written with :func:`scale_
 
 from typing import Any
 
-from sim.scenario import Scenario
+from .scenario import Scenario
 
 #: Initial stocks: their sum is the number of citizens at the start of a run.
 STOCKS = (

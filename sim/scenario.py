@@ -1,20 +1,22 @@
 """Scenarios: everything a run needs, validated before any model exists.
 
 A scenario is a TOML file or the equivalent :class:`Scenario` object. Every section is optional
-and falls back to the defaults in :mod:`sim.parameters`.
+and falls back to the defaults in :mod:`raaderum.sim.parameters`.
 """
 
 import dataclasses
+import json
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any, ClassVar
 
-from sim.errors import FieldValueError, ScenarioFileError, UnknownFieldError
-from sim.fields import build_section, describe, format_bound, param, type_hints
-from sim.files import read_toml
-from sim.parameters import (
+from .errors import FieldTypeError, FieldValueError, ScenarioFileError, UnknownFieldError
+from .fields import build_section, describe, format_bound, param, type_hints
+from .files import read_toml
+from .parameters import (
     Behaviour,
     Budget,
     Cycle,
@@ -26,7 +28,7 @@ from sim.parameters import (
     Staff,
     Strategy,
 )
-from sim.states import TEAM_NAMES
+from .states import TEAM_NAMES
 
 CYCLE_SCENARIOS = ("historical", "boom", "recession", "flat", "stochastic")
 WEEKS_PER_YEAR = 52
@@ -242,12 +244,12 @@ def load_scenario(path: str | Path) -> Scenario:
 
 def builtin_scenario_path(name: str = DEFAULT_SCENARIO) -> Path:
     """Path of a scenario shipped with the package."""
-    return Path(str(resources.files("sim.scenarios").joinpath(f"{name}.toml")))
+    return Path(str(resources.files("raaderum.sim.scenarios").joinpath(f"{name}.toml")))
 
 
 def builtin_scenarios() -> list[str]:
     """Names of the scenarios shipped with the package (``raaderum run NAME`` runs one)."""
-    folder = resources.files("sim.scenarios")
+    folder = resources.files("raaderum.sim.scenarios")
     return sorted(p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml"))
 
 
@@ -269,6 +271,73 @@ def resolve_scenario(ref: str | Path) -> Scenario:
     raise ScenarioFileError(
         "", f"no scenario file or built-in scenario {str(ref)!r} (built-in: {', '.join(builtin_scenarios())})"
     )
+
+
+#: What :func:`as_scenario` accepts: a scenario, a built-in name, a TOML path or a TOML-shaped dict.
+ScenarioLike = Scenario | str | Path | Mapping[str, Any]
+
+
+def as_scenario(ref: ScenarioLike) -> Scenario:
+    """A :class:`Scenario` from a scenario, a built-in name, a TOML path or a TOML-shaped dict.
+
+    Raises:
+        ScenarioError: The name or file does not exist, or a field is invalid.
+    """
+    if isinstance(ref, Scenario):
+        return ref
+    if isinstance(ref, Mapping):
+        return scenario_from_dict(dict(ref))
+    if isinstance(ref, (str, Path)):
+        return resolve_scenario(ref)
+    raise FieldTypeError(
+        "", f"a scenario must be a Scenario, a name, a path or a dict, got {type(ref).__name__}"
+    )
+
+
+def scenario_to_toml(scenario: Scenario, *, only_changes: bool = True) -> str:
+    """The scenario as TOML text that :func:`load_scenario` reads back to an equal scenario.
+
+    Args:
+        scenario: The scenario.
+        only_changes: Write only what differs from the defaults (as a scenario file does);
+            False writes every parameter.
+    """
+    default = Scenario()
+    top: list[str] = []
+    sections: list[str] = []
+    for f in dataclasses.fields(Scenario):
+        value = getattr(scenario, f.name)
+        if dataclasses.is_dataclass(value):
+            base = getattr(default, f.name)
+            rows = [
+                f"{g.name} = {_toml_value(getattr(value, g.name))}"
+                for g in dataclasses.fields(value)
+                if not only_changes or getattr(value, g.name) != getattr(base, g.name)
+            ]
+            if rows:
+                sections += ["", f"[{f.name}]", *rows]
+        elif not only_changes or value != getattr(default, f.name):
+            top.append(f"{f.name} = {_toml_value(value)}")
+    return "\n".join([*top, *sections]).strip() + "\n"
+
+
+def save_scenario(scenario: Scenario, path: str | Path, *, only_changes: bool = True) -> Path:
+    """Write the scenario to a TOML file (see :func:`scenario_to_toml`); returns the path."""
+    path = Path(path)
+    path.write_text(scenario_to_toml(scenario, only_changes=only_changes), encoding="utf-8")
+    return path
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)  # a TOML basic string
+    if isinstance(value, float):
+        return repr(value) if math.isfinite(value) else ("nan" if math.isnan(value) else "inf")
+    if isinstance(value, tuple):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    return str(value)
 
 
 def default_scenario() -> Scenario:

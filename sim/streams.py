@@ -14,7 +14,7 @@ Two kinds of draw are offered for each purpose:
 
 import numpy as np
 
-from sim import kernels
+from . import kernels
 
 #: Stream purposes, in spawn order. The order fixes which stream a seed gives each purpose, so
 #: purposes are only ever appended. "meeting" and "mobility" are reserved (currently unused:

@@ -9,15 +9,15 @@ import argparse
 import json
 from pathlib import Path
 
-from experiments import run_paired
-from sim.scenario import default_scenario
+from raaderum.experiments import PairedResult, run_paired
+from raaderum.sim.scenario import default_scenario
 
 PATH = Path(__file__).parent / "data" / "baseline_summary.json"
 
 
-def figures() -> dict:
-    """Key figures of the default paired run."""
-    s = run_paired(default_scenario()).summary()
+def figures(result: PairedResult | None = None) -> dict:
+    """Key figures of the default paired run (``result``, or run now)."""
+    s = (result or run_paired(default_scenario())).summary()
     return {
         "payback_week": s["payback_week"],
         "npv_dkk": round(s["npv_dkk"], 2),

@@ -2,8 +2,8 @@ import dataclasses
 
 import pytest
 
-from experiments import run_paired
-from sim.scenario import default_scenario
+from raaderum.experiments import run_paired
+from raaderum.sim.scenario import default_scenario
 
 
 def short(scenario, end_year=2018, **changes):
@@ -14,6 +14,12 @@ def short(scenario, end_year=2018, **changes):
 @pytest.fixture(scope="session")
 def scenario():
     return short(default_scenario())
+
+
+@pytest.fixture(scope="session")
+def default_paired():
+    """The built-in default scenario's paired run over its whole horizon: run once per session."""
+    return run_paired(default_scenario())
 
 
 @pytest.fixture(scope="session")

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from scipy.stats import multivariate_normal
 
-from calibration.abc import _Generation, _Kernel, abc_smc, weighted_quantile
-from calibration.space import Parameter, ParameterSpace
+from raaderum.calibration.abc import _Generation, _Kernel, abc_smc, weighted_quantile
+from raaderum.calibration.space import Parameter, ParameterSpace
 
 
 def normal_mean(theta, seed, y_obs=1.0, sd=0.5):
@@ -102,7 +102,7 @@ def test_two_d_with_loguniform_parameter_concentrates():
 
 
 def test_max_simulations_returns_last_complete_generation(caplog):
-    with caplog.at_level("WARNING", logger="calibration.abc"):
+    with caplog.at_level("WARNING", logger="raaderum.calibration.abc"):
         full = abc_smc(
             normal_mean, NORMAL, population=30, generations=10, seed=11, batch=10, max_simulations=400
         )
@@ -118,7 +118,7 @@ def test_max_simulations_returns_last_complete_generation(caplog):
 
 
 def test_min_acceptance_stops_early(caplog):
-    with caplog.at_level("WARNING", logger="calibration.abc"):
+    with caplog.at_level("WARNING", logger="raaderum.calibration.abc"):
         res = abc_smc(normal_mean, NORMAL, population=30, generations=8, seed=2, min_acceptance=0.6)
     assert "min_acceptance" in caplog.text
     assert len(res.epsilons) <= 2

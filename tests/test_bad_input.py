@@ -12,9 +12,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from experiments.batch import run_batch
-from experiments.spec import load_spec
-from sim.cli import main
+from raaderum.experiments.batch import run_batch
+from raaderum.experiments.spec import load_spec
+from raaderum.sim.cli import main
 
 TINY = Path(__file__).parent / "data" / "tiny_experiment.toml"
 #: A valid three-year scenario: the strategy ends with the horizon.
@@ -333,9 +333,9 @@ def test_bad_input_gets_one_line_and_changes_nothing(case, tmp_path, monkeypatch
 
 
 def test_a_run_output_is_replaced_by_the_next_run_and_only_its_own_files(paired, tmp_path, monkeypatch):
-    from sim.errors import OutputFolderError
-    from sim.files import MARKER
-    from sim.output import FILES, write_outputs
+    from raaderum.sim.errors import OutputFolderError
+    from raaderum.sim.files import MARKER
+    from raaderum.sim.output import FILES, write_outputs
 
     monkeypatch.chdir(tmp_path)
     out = tmp_path / "out"
@@ -353,9 +353,9 @@ def test_a_run_output_is_replaced_by_the_next_run_and_only_its_own_files(paired,
 
 
 def test_an_output_of_another_kind_is_not_replaced(paired, tmp_path, monkeypatch):
-    from sim.errors import OutputFolderError
-    from sim.files import atomic_folder
-    from sim.output import write_outputs
+    from raaderum.sim.errors import OutputFolderError
+    from raaderum.sim.files import atomic_folder
+    from raaderum.sim.output import write_outputs
 
     monkeypatch.chdir(tmp_path)
     with atomic_folder(tmp_path / "rep", "report") as tmp:
@@ -366,7 +366,7 @@ def test_an_output_of_another_kind_is_not_replaced(paired, tmp_path, monkeypatch
 
 
 def test_a_failed_write_leaves_nothing_and_the_old_output_in_place(paired, tmp_path, monkeypatch):
-    from sim.files import atomic_folder
+    from raaderum.sim.files import atomic_folder
 
     monkeypatch.chdir(tmp_path)
     with atomic_folder(tmp_path / "out", "run") as tmp:
@@ -448,7 +448,7 @@ def test_report_on_an_unfinished_batch_says_how_much_is_missing(batch_copy, caps
 
 
 def test_a_second_batch_on_the_same_folder_is_refused_with_the_holders_pid(finished_batch, tmp_path, capsys):
-    from experiments.store import ResultStore, base_manifest
+    from raaderum.experiments.store import ResultStore, base_manifest
 
     spec = load_spec(TINY)
     out = tmp_path / "out"

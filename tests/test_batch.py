@@ -10,13 +10,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-import experiments.outcomes
-from experiments.batch import run_batch
-from experiments.design import tasks
-from experiments.outcomes import run_task
-from experiments.spec import load_spec
-from experiments.store import ResultStore, StoreMismatchError
-from sim.cli import main
+from raaderum.experiments import outcomes
+from raaderum.experiments.batch import run_batch
+from raaderum.experiments.design import tasks
+from raaderum.experiments.outcomes import run_task
+from raaderum.experiments.spec import load_spec
+from raaderum.experiments.store import ResultStore, StoreMismatchError
+from raaderum.sim.cli import main
 
 TINY = Path(__file__).parent / "data" / "tiny_experiment.toml"
 N_TASKS = 12  # 3 points x 2 cycles x 2 replications
@@ -80,6 +80,7 @@ def test_a_row_matches_a_task_run_directly(reference, spec):
     pd.testing.assert_frame_equal(stored, pd.DataFrame(direct.rows), check_dtype=False)
 
 
+@pytest.mark.slow
 def test_results_are_identical_for_two_jobs_and_dask(reference, spec, tmp_path):
     runs, weekly, _ = reference
     run_batch(spec, tmp_path / "loky2", jobs=2, chunk_size=5)
@@ -93,6 +94,7 @@ def test_results_are_identical_for_two_jobs_and_dask(reference, spec, tmp_path):
     pd.testing.assert_frame_equal(store.read_weekly(), weekly)
 
 
+@pytest.mark.slow
 def test_dask_backend_on_a_running_cluster(reference, spec, tmp_path):
     from dask.distributed import LocalCluster
 
@@ -128,14 +130,14 @@ def test_another_spec_cannot_write_into_the_folder(spec, tmp_path):
 def test_a_failing_task_is_recorded_the_batch_goes_on_and_a_rerun_retries_it(
     reference, spec, tmp_path, monkeypatch, capsys
 ):
-    real = experiments.outcomes.run_single
+    real = outcomes.run_single
 
     def flaky(scenario, seed):
         if scenario.cycle.scenario == "recession" and scenario.behaviour.relapse_weekly > 0.0:
             raise RuntimeError("simulated failure")
         return real(scenario, seed)
 
-    monkeypatch.setattr(experiments.outcomes, "run_single", flaky)
+    monkeypatch.setattr(outcomes, "run_single", flaky)
     out = tmp_path / "out"
     assert main(["batch", str(TINY), "--out", str(out)]) == 1
     err = capsys.readouterr().err
@@ -147,7 +149,7 @@ def test_a_failing_task_is_recorded_the_batch_goes_on_and_a_rerun_retries_it(
     assert "caseworker_effectiveness" in failures[0]["values"]
     assert json.loads((out / "manifest.json").read_text())["counts"]["failed"] == N_TASKS // 2
     assert len(store.read_runs()) == N_TASKS  # the historical half, both runs each
-    monkeypatch.setattr(experiments.outcomes, "run_single", real)
+    monkeypatch.setattr(outcomes, "run_single", real)
     assert main(["batch", str(TINY), "--out", str(out)]) == 0
     assert store.failures() == []
     pd.testing.assert_frame_equal(store.read_runs(), reference[0])
@@ -192,8 +194,8 @@ def test_store_recovers_from_a_kill_between_its_writes(reference, spec, tmp_path
 
 
 def _start(out: Path, jobs: int) -> subprocess.Popen:
-    cmd = [sys.executable, "-m", "sim.cli", "batch", str(TINY), "--out", str(out), "--jobs", str(jobs)]
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
+    cmd = [sys.executable, "-m", "raaderum", "batch", str(TINY), "--out", str(out), "--jobs", str(jobs)]
+    env = dict(os.environ)
     return subprocess.Popen(
         cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, start_new_session=True
     )
@@ -203,6 +205,7 @@ def _finished(out: Path) -> int:
     return len(ResultStore(out).finished()) if (out / "manifest.json").exists() else 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kill_after", [1, 5])
 def test_a_batch_killed_with_sigkill_resumes_without_loss_or_duplication(reference, tmp_path, kill_after):
     out = tmp_path / "out"

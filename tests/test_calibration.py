@@ -7,21 +7,21 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from calibration.cases import CASES, CaseRun, Run, case_scenario
-from calibration.measures import (
+from raaderum.calibration.cases import CASES, CaseRun, Run, case_scenario
+from raaderum.calibration.measures import (
     cohort_exit_share,
     cohort_relapse_share,
     halving_weeks,
     relapse_share,
     stock_fall_share,
 )
-from calibration.smm import fit_smm
-from calibration.space import Parameter, ParameterSpace, load_space
-from calibration.targets import Target, distance, load_targets, loss
-from sim.cli import CASE_NAMES, main
-from sim.errors import ScenarioError
-from sim.scenario import Scenario, resolve_scenario
-from sim.states import State
+from raaderum.calibration.smm import fit_smm
+from raaderum.calibration.space import Parameter, ParameterSpace, load_space
+from raaderum.calibration.targets import Target, distance, load_targets, loss
+from raaderum.sim.cli import CASE_NAMES, main
+from raaderum.sim.errors import ScenarioError
+from raaderum.sim.scenario import Scenario, resolve_scenario
+from raaderum.sim.states import State
 
 JR, AR, SS, ED, FJ = (
     State.JOB_READY,
@@ -233,6 +233,7 @@ def test_calibrate_bad_arguments_one_line_exit_2(tmp_path, capsys, args, words):
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_calibrate_writes_fit_posterior_reports_and_is_reproducible(tmp_path, capsys):
     args = ["calibrate", "--cases", "taarnby", "skanderborg", "--budget", "4", "--loo"]
     out = tmp_path / "cal"

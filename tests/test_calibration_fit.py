@@ -4,13 +4,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from calibration.calibrate import Settings, load_fitted, report_runs, shipped_fit_path
-from calibration.objective import replication_seeds
-from calibration.report import target_table
-from calibration.space import load_space
-from calibration.targets import load_targets
-from experiments.spec import load_spec
-from sim.scenario import default_scenario, parameter_type
+from raaderum.calibration.calibrate import Settings, load_fitted, report_runs, shipped_fit_path
+from raaderum.calibration.objective import replication_seeds
+from raaderum.calibration.report import target_table
+from raaderum.calibration.space import load_space
+from raaderum.calibration.targets import load_targets
+from raaderum.experiments.spec import load_spec
+from raaderum.sim.scenario import default_scenario, parameter_type
+
+pytestmark = pytest.mark.slow  # whole runs or processes: `pytest -m "not slow"` skips them
 
 #: The fit report's replications (8 seeds, about 30 s on one core): the verdicts match its table.
 REPLICATIONS = Settings().report_replications

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from agents.caseworkers import allocate_meetings, assign_cases, water_fill
+from raaderum.agents.caseworkers import allocate_meetings, assign_cases, water_fill
 
 
 @pytest.mark.parametrize("seed", range(20))
@@ -38,9 +38,9 @@ def test_each_caseworker_stays_within_its_minutes():
 
 def test_new_cases_go_to_the_least_loaded_of_their_team():
 
-    from agents.caseworkers import CaseworkerArrays
-    from sim.parameters import Staff as StaffParams
-    from sim.states import Team
+    from raaderum.agents.caseworkers import CaseworkerArrays
+    from raaderum.sim.parameters import Staff as StaffParams
+    from raaderum.sim.states import Team
 
     cw = CaseworkerArrays(
         StaffParams(caseworkers_activity_ready=2, caseworkers_job_ready=2, caseworkers_sickness=1),
@@ -71,9 +71,9 @@ def test_water_fill_fills_lowest_first(seed):
 
 
 def test_joining_caseworker_takes_over_the_excess():
-    from agents.caseworkers import CaseworkerArrays, cases_to_hand_over
-    from sim.parameters import Staff as StaffParams
-    from sim.states import Team
+    from raaderum.agents.caseworkers import CaseworkerArrays, cases_to_hand_over
+    from raaderum.sim.parameters import Staff as StaffParams
+    from raaderum.sim.states import Team
 
     cw = CaseworkerArrays(
         StaffParams(caseworkers_activity_ready=2, caseworkers_job_ready=1, caseworkers_sickness=1),

@@ -5,8 +5,8 @@ import sys
 import pandas as pd
 import pytest
 
-from sim import __version__
-from sim.cli import main
+from raaderum.sim import __version__
+from raaderum.sim.cli import main
 
 SHORT = 'name = "short"\nend_year = 2017\n[strategy]\nname = "KIK"\nend_year = 2017\nextra_caseworkers = 14\n'
 
@@ -53,7 +53,7 @@ def test_bad_input_one_line_exit_2_nothing_written(tmp_path, content, words):
     scen.write_text(content)
     out = tmp_path / "out"
     proc = subprocess.run(
-        [sys.executable, "-m", "sim.cli", "run", str(scen), "--out", str(out)],
+        [sys.executable, "-m", "raaderum", "run", str(scen), "--out", str(out)],
         capture_output=True,
         text=True,
         cwd=tmp_path,
@@ -70,7 +70,7 @@ def test_bad_input_one_line_exit_2_nothing_written(tmp_path, content, words):
 def test_missing_file_and_negative_seed(tmp_path):
     for args in (["run", str(tmp_path / "nope.toml")], ["run", "--seed", "-1"]):
         proc = subprocess.run(
-            [sys.executable, "-m", "sim.cli", *args], capture_output=True, text=True, cwd=tmp_path
+            [sys.executable, "-m", "raaderum", *args], capture_output=True, text=True, cwd=tmp_path
         )
         assert proc.returncode == 2
         assert len(proc.stderr.strip().splitlines()) == 1

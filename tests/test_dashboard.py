@@ -22,11 +22,13 @@ import pytest
 from matplotlib.figure import Figure
 from processes import alive, descendants, wait_for
 
-from experiments import run_paired
-from sim.cli import main
-from sim.dashboard import PairedMunicipality
-from sim.plots import draw_caseload, draw_contacts, draw_net_saving, draw_stocks
-from sim.scenario import resolve_scenario
+from raaderum.experiments import run_paired
+from raaderum.sim.cli import main
+from raaderum.sim.dashboard import PairedMunicipality
+from raaderum.sim.plots import draw_caseload, draw_contacts, draw_net_saving, draw_stocks
+from raaderum.sim.scenario import resolve_scenario
+
+pytestmark = pytest.mark.slow  # whole runs or processes: `pytest -m "not slow"` skips them
 
 matplotlib.use("Agg")
 
@@ -110,7 +112,7 @@ def test_the_panel_starts_at_the_scenario_and_every_slider_can_reach_it(base):
     pytest.importorskip("solara", reason="the dashboard needs raaderum[viz]")
     from mesa.visualization import Slider
 
-    from sim.dashboard.app import model_params
+    from raaderum.sim.dashboard.app import model_params
 
     model = PairedMunicipality(base)
     params = model_params(model, base)
@@ -153,7 +155,7 @@ def dashboard_url(tmp_path_factory):
     log = tmp_path_factory.mktemp("dashboard") / "server.log"
     with log.open("w") as out:
         server = subprocess.Popen(
-            [sys.executable, "-m", "sim.cli", "dashboard", "--host", "127.0.0.1", "--port", str(port)],
+            [sys.executable, "-m", "raaderum", "dashboard", "--host", "127.0.0.1", "--port", str(port)],
             stdout=out,
             stderr=subprocess.STDOUT,
         )

@@ -17,19 +17,18 @@ from pathlib import Path
 import pytest
 from processes import alive, descendants, wait_for
 
-from experiments.store import ResultStore
-from sim.cli import main
+from raaderum.experiments.store import ResultStore
+from raaderum.sim.cli import main
 
 TINY = Path(__file__).parent / "data" / "tiny_experiment.toml"
-ROOT = Path(__file__).parents[1]
-ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+ENV = dict(os.environ)
 OK = 'name = "ok"\nend_year = 2017\n[strategy]\nname = "KIK"\nend_year = 2017\nextra_caseworkers = 14\n'
 
 linux_only = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
 
 
 def cli(*args: str) -> list[str]:
-    return [sys.executable, "-m", "sim.cli", *args]
+    return [sys.executable, "-m", "raaderum", *args]
 
 
 # -- processes ----------------------------------------------------------------------------------------
@@ -109,6 +108,7 @@ def test_a_closed_pipe_ends_the_command_quietly(command, tmp_path):
     assert proc.stderr.strip() == "141", proc.stderr  # as a tool killed by SIGPIPE, and nothing else
 
 
+@pytest.mark.slow
 def test_a_dead_dask_scheduler_is_one_line_and_nothing_is_written(tmp_path):
     pytest.importorskip("distributed")
     out = tmp_path / "out"

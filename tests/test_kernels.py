@@ -9,14 +9,14 @@ import pandas as pd
 import pytest
 from conftest import with_section
 
-from agents.caseworkers import CaseworkerArrays, assign_cases
-from experiments import run_paired
-from sim import kernels
-from sim.model import Municipality
-from sim.parameters import Staff
-from sim.scenario import default_scenario
-from sim.states import Team
-from sim.streams import RandomStreams
+from raaderum.agents.caseworkers import CaseworkerArrays, assign_cases
+from raaderum.experiments import run_paired
+from raaderum.sim import kernels
+from raaderum.sim.model import Municipality
+from raaderum.sim.parameters import Staff
+from raaderum.sim.scenario import default_scenario
+from raaderum.sim.states import Team
+from raaderum.sim.streams import RandomStreams
 
 pytestmark = pytest.mark.skipif(not kernels.available(), reason="numba not installed")
 
@@ -117,7 +117,7 @@ def test_whole_runs_are_identical(backend, levers):
 )
 def test_environment_chooses_the_kernels(value, expected):
     env = {**os.environ, "RAADERUM_KERNELS": value}
-    code = "from sim import kernels; print(kernels.backend())"
+    code = "from raaderum.sim import kernels; print(kernels.backend())"
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == expected
     if value == "fortran":
@@ -130,7 +130,7 @@ def test_unknown_backend_is_refused():
 
 
 def test_weeks_in_states_counts_like_numpy():
-    from sim.states import IS_SELF_SUPPORT
+    from raaderum.sim.states import IS_SELF_SUPPORT
 
     rng = np.random.default_rng(4)
     history = rng.integers(-1, 10, (60, 500)).astype(np.int8)

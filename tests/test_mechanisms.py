@@ -5,10 +5,10 @@ import pandas as pd
 import pytest
 from conftest import with_section
 
-from experiments import run_paired
-from sim.budget import LINE_INDEX, refund_share, weekly_rates
-from sim.model import Municipality
-from sim.states import IS_BENEFIT, State
+from raaderum.experiments import run_paired
+from raaderum.sim.budget import LINE_INDEX, refund_share, weekly_rates
+from raaderum.sim.model import Municipality
+from raaderum.sim.states import IS_BENEFIT, State
 
 
 def test_agent_views_do_not_change_results(scenario):
@@ -73,22 +73,39 @@ LEVERS = {
 
 
 def test_lever_table_matches_strategy_levers():
-    from sim.parameters import LEVERS as STRATEGY_LEVERS
-    from sim.parameters import Strategy
+    from raaderum.sim.parameters import LEVERS as STRATEGY_LEVERS
+    from raaderum.sim.parameters import Strategy
 
     assert sorted(LEVERS) == sorted(STRATEGY_LEVERS)
     assert Strategy().levers_moved() == []
     assert Strategy(more_offers=2.0).levers_moved() == ["more_offers"]
 
 
+#: The outcome each lever acts on first, and the direction its mechanism moves it in the
+#: investment period (summed over its weeks): +1 up, -1 down.
+DIRECT_EFFECT = {
+    "extra_caseworkers": {"contacts_per_citizen": +1},
+    "target_caseload": {"contacts_per_citizen": +1},
+    "screening_triage": {"team_assessments": +1},
+    "integrated_casework": {"stock_activity_ready": -1},
+    "courses_for_activity_ready": {"in_course": +1},
+    "enterprise_oriented": {"in_internship": +1, "exits_self_supporting": +1},
+    "relapse_followup": {"followed_up": +1, "relapses": -1},
+    "supplier_monitoring": {"stock_activity_ready": -1},
+    "more_offers": {"in_course": +1, "in_internship": +1},
+}
+
+
 @pytest.mark.parametrize("lever", sorted(LEVERS))
-def test_each_lever_changes_outcomes(scenario, lever):
+def test_each_lever_moves_its_outcome_the_way_its_mechanism_says(scenario, lever):
+    assert sorted(DIRECT_EFFECT) == sorted(LEVERS)
     strategy = dataclasses.replace(scenario.baseline().strategy, name=lever, **{lever: LEVERS[lever]})
     result = run_paired(scenario.replace(strategy=strategy))
     b, s = result.baseline.weekly, result.strategy.weekly
-    assert not b["stock_activity_ready"].equals(s["stock_activity_ready"]) or not b["relapses"].equals(
-        s["relapses"]
-    )
+    period = slice(result.start_week, result.end_week)
+    for column, sign in DIRECT_EFFECT[lever].items():
+        change = s[column].iloc[period].sum() - b[column].iloc[period].sum()
+        assert np.sign(change) == sign, f"{lever} moved {column} by {change:+.2f}"
     spend = (s.filter(like="dkk_").sum() - b.filter(like="dkk_").sum()).abs().sum()
     assert spend > 0
     if lever not in ("courses_for_activity_ready", "more_offers"):
@@ -104,7 +121,7 @@ def test_followup_lowers_relapse(scenario):
 
 
 def test_target_caseload_sets_the_number_of_extra_caseworkers(scenario):
-    from sim.states import TEAM_OF_STATE, Team
+    from raaderum.sim.states import TEAM_OF_STATE, Team
 
     strategy = dataclasses.replace(scenario.baseline().strategy, target_caseload=45.0)
     m = Municipality(scenario.replace(strategy=strategy), agent_views=False)

@@ -5,10 +5,10 @@ import pandas as pd
 import pytest
 from conftest import short, with_section
 
-from agents import Caseworker, Citizen, Employer
-from experiments import run_paired, run_single
-from sim.model import Municipality
-from sim.states import IS_CASE, N_STATES, State
+from raaderum.agents import Caseworker, Citizen, Employer
+from raaderum.experiments import run_paired, run_single
+from raaderum.sim.model import Municipality
+from raaderum.sim.states import IS_CASE, N_STATES, TEAM_OF_STATE, State
 
 
 @pytest.fixture(scope="module")
@@ -61,13 +61,26 @@ def test_gone_citizens_never_come_back(model):
     assert np.all(gone[:-1] <= gone[1:])
 
 
-def test_case_citizens_have_an_active_caseworker_of_their_team_after_assignment(scenario):
-    m = Municipality(scenario)
-    for _ in range(30):
+@pytest.mark.parametrize("strategy", ["baseline", "KIK, integrated casework"])
+def test_case_citizens_have_an_active_caseworker_of_their_team_after_assignment(scenario, strategy):
+    """Every week, each citizen who spent it in one case state had a caseworker, in post, of the
+    team of that state (any team under integrated casework, which keeps cases across teams)."""
+    sc = scenario.baseline() if strategy == "baseline" else scenario
+    integrated = sc.strategy.integrated_casework
+    m = Municipality(sc, agent_views=False)
+    checked = 0
+    for _ in range(130):  # into the strategy period (2016), through a caseworker turnover or two
         m.step()
-    case = np.flatnonzero(IS_CASE[m.citizens.state[: m.citizens.n]])
-    assigned = m.citizens.caseworker[case] >= 0
-    assert assigned.mean() > 0.95
+        c, cw = m.citizens, m.caseworkers
+        start, now = c.history[m.week - 1, : c.n], c.state[: c.n]
+        stayed = np.flatnonzero((start == now) & IS_CASE[now])
+        slot = c.caseworker[stayed]
+        assert np.all(slot >= 0), "a case without a caseworker"
+        assert np.all(cw.active[slot]), "a case held by a caseworker who is not in post"
+        if not (integrated and m.strategy_active(m.week - 1)):
+            assert np.all(cw.team[slot] == TEAM_OF_STATE[now[stayed]]), "a case with another team"
+        checked += stayed.size
+    assert checked > 100_000
 
 
 def test_same_seed_identical_different_seed_differs(scenario):
@@ -160,7 +173,8 @@ def test_strategy_lowers_caseload_and_raises_contacts(paired):
 
 def test_agents_are_mesa_agents_reading_the_arrays(model):
     citizens = model.agents_by_type[Citizen]
-    assert len(citizens) == model.citizens.n
+    present = model.citizens.state[: model.citizens.n] != State.GONE
+    assert len(citizens) == present.sum()  # those who left are no longer agents
     person = model.citizen(0)
     assert isinstance(person.state, State)
     assert 0 <= person.work_capacity <= 1
@@ -170,15 +184,15 @@ def test_agents_are_mesa_agents_reading_the_arrays(model):
     assert person.weeks_on_benefit >= 0
     workers = list(model.agents_by_type[Caseworker])
     assert all(w.model is model for w in workers)
-    active = [w for w in workers if w.left_week is None]
-    assert sum(len(w.cases()) for w in active) <= model.citizens.n
+    cases = np.concatenate([w.cases() for w in workers if w.left_week is None])
+    assert len(cases) == len(set(cases.tolist()))  # no citizen is the case of two caseworkers
     firms = model.agents_by_type[Employer]
     assert len(firms) == model.params.market.employers
     assert sum(f.hires_from_municipality for f in firms) > 0
 
 
 def test_cycle_scenarios_differ(scenario):
-    from sim.cycle import BusinessCycle
+    from raaderum.sim.cycle import BusinessCycle
 
     paths = {}
     for kind in ("historical", "boom", "recession", "flat", "stochastic"):
@@ -220,7 +234,7 @@ def test_no_stale_fields_after_state_changes(scenario, weeks):
 
 
 def test_refund_weeks_match_an_independent_recount_from_history(scenario):
-    from sim.states import IS_BENEFIT, IS_SELF_SUPPORT
+    from raaderum.sim.states import IS_BENEFIT, IS_SELF_SUPPORT
 
     m = Municipality(scenario, agent_views=False)
     initial = m.citizens.wob_base.copy()

@@ -41,10 +41,12 @@ import pytest
 from conftest import with_section
 from scipy import stats
 
-from experiments import run_paired
-from sim.results import CLARIFIED
-from sim.scenario import load_scenario
-from sim.states import BENEFIT_STATES, STATE_NAMES, State
+from raaderum.experiments import run_paired
+from raaderum.sim.results import CLARIFIED
+from raaderum.sim.scenario import load_scenario
+from raaderum.sim.states import BENEFIT_STATES, STATE_NAMES, State
+
+pytestmark = pytest.mark.slow  # whole runs or processes: `pytest -m "not slow"` skips them
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = Path(__file__).with_name("data") / "reference_scenario.toml"

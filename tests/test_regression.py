@@ -4,9 +4,9 @@ import pytest
 from baseline_figures import PATH, figures
 
 
-def test_default_run_matches_stored_figures():
+def test_default_run_matches_stored_figures(default_paired):
     stored = json.loads(PATH.read_text())
-    current = json.loads(json.dumps(figures()))
+    current = json.loads(json.dumps(figures(default_paired)))
     assert current["payback_week"] == stored["payback_week"]
     assert current["stocks_activity_ready"] == stored["stocks_activity_ready"]
     assert current["exits_total"] == stored["exits_total"]

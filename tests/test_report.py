@@ -2,8 +2,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.robustness import ALL_CYCLES, pairing_gain, robustness_table, with_regret
-from experiments.sensitivity import describe_failures, failure_conditions, sensitivity_table
+from raaderum.experiments.robustness import ALL_CYCLES, pairing_gain, robustness_table, with_regret
+from raaderum.experiments.sensitivity import describe_failures, failure_conditions, sensitivity_table
 
 
 def synthetic_runs(n_points=40, reps=2, seed=0):

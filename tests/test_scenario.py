@@ -1,8 +1,8 @@
 import pytest
 
-from sim.errors import FieldTypeError, FieldValueError, ScenarioFileError, UnknownFieldError
-from sim.parameters import Population, Strategy
-from sim.scenario import builtin_scenario_path, default_scenario, load_scenario, scenario_from_dict
+from raaderum.sim.errors import FieldTypeError, FieldValueError, ScenarioFileError, UnknownFieldError
+from raaderum.sim.parameters import Population, Strategy
+from raaderum.sim.scenario import builtin_scenario_path, default_scenario, load_scenario, scenario_from_dict
 
 
 def test_default_scenario_is_aabenraa_kik():

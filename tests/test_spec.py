@@ -5,9 +5,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.design import design_table, tasks, unit_design
-from experiments.spec import load_spec, spec_from_dict
-from sim.errors import FieldTypeError, FieldValueError, ScenarioError, ScenarioFileError, UnknownFieldError
+from raaderum.experiments.design import design_table, tasks, unit_design
+from raaderum.experiments.spec import load_spec, spec_from_dict
+from raaderum.sim.errors import (
+    FieldTypeError,
+    FieldValueError,
+    ScenarioError,
+    ScenarioFileError,
+    UnknownFieldError,
+)
 
 TINY = Path(__file__).parent / "data" / "tiny_experiment.toml"
 

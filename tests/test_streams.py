@@ -1,6 +1,6 @@
 import numpy as np
 
-from sim.streams import RandomStreams
+from raaderum.sim.streams import RandomStreams
 
 
 def test_counter_draws_do_not_depend_on_who_else_is_drawn():

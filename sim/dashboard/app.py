@@ -20,9 +20,9 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from mesa.visualization import Slider, SolaraViz
 
-from experiments.paired import PairedResult
-from sim.dashboard.model import CYCLE_SCENARIOS, SWITCHES, PairedMunicipality
-from sim.plots import draw_caseload, draw_contacts, draw_net_saving, draw_stocks
+from ...experiments.paired import PairedResult
+from ..plots import draw_caseload, draw_contacts, draw_net_saving, draw_stocks
+from .model import CYCLE_SCENARIOS, SWITCHES, PairedMunicipality
 
 BASE_ENV = "RAADERUM_DASHBOARD_BASE"
 SEED_ENV = "RAADERUM_DASHBOARD_SEED"
@@ -81,7 +81,7 @@ def model_params(model: PairedMunicipality, base: str) -> dict[str, Any]:
 
 
 def _figure(model: PairedMunicipality, draw: Callable[[Axes, PairedResult], None]) -> solara.Element:
-    """One view (a function of :mod:`sim.plots`) of the runs so far, redrawn when the week changes."""
+    """One view (a function of :mod:`raaderum.sim.plots`) of the runs so far, redrawn each week."""
     fig = Figure(figsize=(6.4, 3.4), layout="constrained")
     draw(fig.subplots(), model.snapshot().paired)
     return solara.FigureMatplotlib(fig, format="png", dependencies=[model, model.week])

@@ -1,8 +1,8 @@
 """A strategy and its baseline stepped together, week by week: the model behind the dashboard.
 
-A paired run (:func:`experiments.run_paired`) runs the baseline to the end and then the strategy.
+A paired run (:func:`raaderum.experiments.run_paired`) runs the baseline to the end and then the strategy.
 The dashboard wants to watch both grow at once, so :class:`PairedMunicipality` holds the two
-:class:`~sim.model.Municipality` models with the same seed (common random numbers) and advances
+:class:`~raaderum.sim.model.Municipality` models with the same seed (common random numbers) and advances
 both by one week per step. It is an ordinary Mesa model: its keyword arguments are what the
 dashboard's sliders set, and it needs nothing from Solara, so a notebook can use it too.
 """
@@ -12,15 +12,15 @@ from typing import Any
 
 import mesa
 
-from experiments.paired import PairedResult
-from sim.model import Municipality
-from sim.parameters import LEVERS, Strategy
-from sim.scenario import resolve_scenario
+from ...experiments.paired import PairedResult
+from ..model import Municipality
+from ..parameters import LEVERS, Strategy
+from ..scenario import resolve_scenario
 
-#: The cycle scenarios a user can pick (``cycle.scenario``; see :mod:`sim.cycle`).
+#: The cycle scenarios a user can pick (``cycle.scenario``; see :mod:`raaderum.sim.cycle`).
 CYCLE_SCENARIOS = ("historical", "boom", "recession", "flat", "stochastic")
 
-#: Strategy levers that are switched on or off: the boolean ones of :data:`sim.parameters.LEVERS`.
+#: Strategy levers that are switched on or off: the boolean ones of :data:`raaderum.sim.parameters.LEVERS`.
 SWITCHES = tuple(name for name in LEVERS if isinstance(getattr(Strategy, name), bool))
 
 #: Each keyword argument of :class:`PairedMunicipality` (a slider or switch) and the parameter it sets.
