@@ -115,7 +115,7 @@ class EntrantProfile:
     weeks_on_benefit: float  # mean refund weeks already counted, initial stock only
 
 
-#: Entry profiles by state. Source: assumption, shaped by seed 004 ("more than 60 % of
+#: Entry profiles by state. Source: assumption, shaped by ISU cases ("more than 60 % of
 #: activity-ready have a work capacity for full- or part-time jobs") and LAB's target groups.
 PROFILES: dict[State, EntrantProfile] = {
     State.JOB_READY: EntrantProfile(40, 10, 30, 64, 0.15, 0.10, 0.25, 60),

@@ -1,4 +1,4 @@
-"""Calibration of raaderum to the four cases in ``shared/CASES.md``.
+"""Calibration of raaderum to the four cases in ``docs/CASES.md``.
 
 The targets (``targets.toml``) and the parameter space (``space.toml``) are data files in this
 package. :mod:`raaderum.calibration.smm` finds a point estimate by the simulated method of moments,

@@ -19,7 +19,7 @@ from .space import ParameterSpace
 
 @dataclass(frozen=True)
 class Case:
-    """A case of ``shared/CASES.md`` as a runnable scenario.
+    """A case of ``docs/CASES.md`` as a runnable scenario.
 
     Attributes:
         name: Short name used in targets and reports, e.g. ``aabenraa``.

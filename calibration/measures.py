@@ -155,7 +155,7 @@ def municipal_gain_ratio(case_run: CaseRun, *, from_year: float, to_year: float)
     Numerator: the fall in all benefits net of the state refund, plus the rise in municipal tax.
     Denominator: the fall in cash benefit (job-ready and activity-ready), net of the refund at
     the baseline's average refund share. Staff and programme costs are left out of both, as in
-    ISU's comparison of where citizens are after their exit (seed 004).
+    ISU's comparison of where citizens are after their exit (ISU cases).
     """
     b, s = _pick(case_run, "baseline"), _pick(case_run, "strategy")
     a, z = _row(s, from_year), _row(s, to_year)

@@ -97,22 +97,32 @@ def plot_case(case: str, runs: Sequence[CaseRun], path: Path) -> None:
             ax, x, _stock_series(runs, ["activity_ready"], "baseline"), "tab:gray", "without KIK (simulated)"
         )
         _band(ax, x, _stock_series(runs, ["activity_ready"], "strategy"), "tab:blue", "with KIK (simulated)")
-        ax.plot([2016.0], [1008], "ko", label="reported: 1,008 at the start (seed 001)")
+        ax.plot([2016.0], [1008], "ko", label="reported: 1,008 at the start (Socialrådgiveren 2017)")
         ax.plot(
-            [2017.0, 2018.0], [499, 504], "rs", label="reported: halved, 2017 / January 2018 (seeds 001, 000)"
+            [2017.0, 2018.0],
+            [499, 504],
+            "rs",
+            label="reported: halved, 2017 / January 2018\n(Socialrådgiveren 2017; Aabenraa interview 2018)",
         )
-        ax.plot([2019.0], [1008 - 250], "k^", label="forecast without KIK: about -250 (seed 000)")
+        ax.plot(
+            [2019.0], [1008 - 250], "k^", label="forecast without KIK: about -250 (Aabenraa interview 2018)"
+        )
         ax.set_ylabel("activity-ready recipients")
     elif case == "hjorring":
         series = np.array([cr.strategy.result.weekly["mean_weeks_on_benefit"].to_numpy() for cr in runs])
         _band(ax, x[1:], series, "tab:blue", "with the Hjørring method (simulated)")
-        ax.plot([2016.0], [121], "ko", label="reported: 121 weeks before (seed 003)")
-        ax.plot([2019.0], [68], "rs", label="goal: 68 weeks by 2018 (seed 003)")
+        ax.plot([2016.0], [121], "ko", label="reported: 121 weeks before (Hjørring 2015)")
+        ax.plot([2019.0], [68], "rs", label="goal: 68 weeks by 2018 (Hjørring 2015)")
         ax.set_ylabel("mean weeks on benefit (case states)")
     elif case == "skanderborg":
         stock = _stock_series(runs, ["job_ready", "activity_ready"], "strategy")
         _band(ax, x, stock / stock[:, :1], "tab:blue", "cash-benefit recipients (simulated, 2014 = 1)")
-        ax.plot([2016.0], [0.70], "rv", label="reported: more than 30 % fewer in two years (seed 002)")
+        ax.plot(
+            [2016.0],
+            [0.70],
+            "rv",
+            label="reported: more than 30 % fewer in two years\n(Skanderborg interview 2019)",
+        )
         ax.set_ylabel("recipients relative to 2014")
     elif case == "fureso":
         weeks = 156
@@ -123,15 +133,15 @@ def plot_case(case: str, runs: Sequence[CaseRun], path: Path) -> None:
             cohort = dict(origin=["job_ready", "activity_ready"], from_year=2014, to_year=2016, weeks=weeks)
             curves = np.array([relapse_curve(cr, **cohort, run=which) for cr in runs])
             _band(ax, np.arange(weeks + 1), curves, color, f"{label} (simulated)")
-        ax.plot([weeks], [0.55], "ko", label="reported: historical about 55 % (seed 004)")
-        ax.plot([weeks], [0.126], "rs", label="reported: 12.6 % with ISU (seed 004)")
+        ax.plot([weeks], [0.55], "ko", label="reported: historical about 55 % (ISU cases)")
+        ax.plot([weeks], [0.126], "rs", label="reported: 12.6 % with ISU (ISU cases)")
         ax.set_xlabel("weeks since exit (exits in 2014-2015)")
         ax.set_ylabel("share back on benefit")
     elif case == "taarnby":
         weeks = 52
         curves = [cohort_exit_curve(cr, state="activity_ready", year=2017, weeks=weeks) for cr in runs]
         _band(ax, np.arange(weeks + 1), np.array(curves), "tab:blue", "ISU's activity-ready (simulated)")
-        ax.plot([39], [0.28], "rs", label="reported: 28 % exited after 9 months (seed 004)")
+        ax.plot([39], [0.28], "rs", label="reported: 28 % exited after 9 months (ISU cases)")
         ax.set_xlabel("weeks since ISU took over (2017)")
         ax.set_ylabel("share exited to self-support")
     if case in ("aabenraa", "hjorring", "skanderborg"):

@@ -5,7 +5,7 @@ import numpy as np
 from .parameters import Cycle, Market
 from .scenario import WEEKS_PER_YEAR
 
-#: Danish unemployment rate, Labour Force Survey (AKU), per cent. Source: shared/CASES.md.
+#: Danish unemployment rate, Labour Force Survey (AKU), per cent. Source: docs/CASES.md.
 HISTORICAL_UNEMPLOYMENT: dict[int, float] = {
     2010: 7.75,
     2011: 7.77,

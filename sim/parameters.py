@@ -1,6 +1,6 @@
 """Model parameters by section, each number with its unit and source.
 
-Sources marked *calibrated* are fitted to the cases in ``CASES.md`` by ``raaderum calibrate``
+Sources marked *calibrated* are fitted to the cases (``docs/CASES.md``) by ``raaderum calibrate``
 (``calibration/fitted.toml``, the bounds in ``calibration/space.toml``); those marked *assumption*
 are plausible values that are not fitted. Danish terms are given where a researcher would look
 for them.
@@ -11,7 +11,6 @@ from typing import ClassVar
 
 from .fields import check_section, param
 
-CASES = "shared/CASES.md"
 #: Upper bounds of counts, so that a typing slip (a trillion citizens) gets a clear answer instead
 #: of a MemoryError. Denmark had 5.9 million inhabitants in 2022 (Statistics Denmark, FOLK1A).
 MAX_PERSONS = 6_000_000
@@ -58,7 +57,7 @@ class Population(Section):
         "nonneg",
         maximum=MAX_PERSONS,
         unit="persons",
-        source="seed 001: passed 1,000 early in 2015",
+        source="Socialrådgiveren 2017: passed 1,000 early in 2015",
         doc="aktivitetsparate kontanthjælpsmodtagere",
     )
     education_ready: int = param(
@@ -105,9 +104,9 @@ class Inflow(Section):
         "nonneg",
         maximum=MAX_PERSONS_WEEKLY,
         unit="persons/week",
-        source="seed 000: about 700 changed situation (self-support or a permanent benefit) while the "
-        "stock fell by about 509 in 12-24 months; with ~75 % of exits to those destinations (seed 001) "
-        "that leaves an inflow of about 4-5 a week",
+        source="Aabenraa interview 2018: about 700 changed situation (self-support or a permanent "
+        "benefit) while the stock fell by about 509 in 12-24 months; with ~75 % of exits to those "
+        "destinations (Socialrådgiveren 2017) that leaves an inflow of about 4-5 a week",
     )
     education_ready: float = param(
         5.0, "nonneg", maximum=MAX_PERSONS_WEEKLY, unit="persons/week", source=ASSUMPTION
@@ -136,7 +135,7 @@ class Staff(Section):
         "positive",
         maximum=MAX_STAFF,
         unit="persons",
-        source="seed 001: caseload 80-100 before KIK (activity-ready and resource-course cases)",
+        source="Socialrådgiveren 2017: caseload 80-100 before KIK (activity-ready and resource-course cases)",
         doc="team for activity-ready and resource-course citizens",
     )
     caseworkers_job_ready: int = param(
@@ -160,7 +159,7 @@ class Staff(Section):
         "positive",
         maximum=HOURS_PER_WEEK,
         unit="hours/week",
-        source="Danish public-sector full-time norm",
+        source="Arbejdstidsaftalen: 37 hours a week",
     )
     admin_share: float = param(
         0.55,
@@ -186,9 +185,11 @@ class Staff(Section):
         doc="a meeting that moves a work-capacity assessment forward (more documentation)",
     )
     min_weeks_between_meetings: int = param(2, "positive", unit="weeks", source=ASSUMPTION)
-    legal_first_period_weeks: int = param(26, "positive", unit="weeks", source=f"{CASES}: contact rules")
+    legal_first_period_weeks: int = param(
+        26, "positive", unit="weeks", source="LAB: contact rules, the first six months"
+    )
     legal_interval_first_weeks: int = param(
-        6, "positive", unit="weeks", source=f"{CASES}: four meetings in the first six months"
+        6, "positive", unit="weeks", source="LAB: four meetings in the first six months (from 2020)"
     )
     legal_interval_later_weeks: int = param(
         13, "positive", unit="weeks", source="assumption: individual schedule after six months"
@@ -207,12 +208,17 @@ class Staff(Section):
         source=ASSUMPTION,
         doc="relative rise in quit rate per 100 % caseload above the recommended caseload",
     )
-    recommended_caseload: float = param(55.0, "positive", unit="cases", source=f"{CASES}: union 40-55")
+    recommended_caseload: float = param(
+        55.0, "positive", unit="cases", source="Dansk Socialrådgiverforening: 40-55 adult cash-benefit cases"
+    )
     vacancy_weeks: int = param(
         10, "nonneg", unit="weeks", source=ASSUMPTION, doc="weeks before a caseworker who left is replaced"
     )
     annual_cost_dkk: float = param(
-        485_000.0, "positive", unit="DKK/year", source=f"{CASES}: 0.44-0.53 mio. per caseworker-year"
+        485_000.0,
+        "positive",
+        unit="DKK/year",
+        source="Municipal budgets: 0.44-0.53 mio. DKK per caseworker-year",
     )
 
 
@@ -242,7 +248,7 @@ class Market(Section):
         doc="share of the unemployed who are insured (a-kasse), competing for the same vacancies",
     )
     reference_unemployment: float = param(
-        5.8, "positive", maximum=100, unit="%", source=f"{CASES}: 2010-2022 mean"
+        5.8, "positive", maximum=100, unit="%", source="Statistics Denmark AKU: 2010-2022 mean"
     )
     demand_elasticity: float = param(
         0.0645,
@@ -327,14 +333,21 @@ class Behaviour(Section):
     pension_capacity: float = param(
         0.15, "share", source=ASSUMPTION, doc="assessed below this (and of pension_min_age) → førtidspension"
     )
-    pension_min_age: float = param(40.0, "positive", unit="years", source="LAB practice")
+    pension_min_age: float = param(
+        40.0, "positive", unit="years", source="assumption: job-centre practice, not a rule of LAB"
+    )
     flex_capacity: float = param(
         0.25, "share", source=ASSUMPTION, doc="assessed at or above this → fleksjob if one is found"
     )
     flex_job_found: float = param(
         0.6, "share", source=ASSUMPTION, doc="chance a flex job is found when clarified to flex job"
     )
-    resource_course_weeks: float = param(104.0, "positive", unit="weeks", source="LAB: 1-5 years")
+    resource_course_weeks: float = param(
+        104.0,
+        "positive",
+        unit="weeks",
+        source="Lov om aktiv socialpolitik: a resource course lasts 1-5 years",
+    )
     job_search_factor: tuple[float, ...] = param(
         (1.0, 0.3, 0.8, 0.0, 0.2),
         "nonneg",
@@ -351,7 +364,9 @@ class Behaviour(Section):
         0.08, "share", source=ASSUMPTION, doc="referral to virksomhedspraktik at a meeting"
     )
     internship_min_capacity: float = param(0.35, "share", source=ASSUMPTION)
-    internship_weeks: int = param(8, "positive", unit="weeks", source="LAB: 4-13 weeks")
+    internship_weeks: int = param(
+        8, "positive", unit="weeks", source="LAB: company internships of 4-13 weeks"
+    )
     internship_hire_multiplier: float = param(
         2.5, "positive", source=ASSUMPTION, doc="hiring weight while in an internship"
     )
@@ -391,13 +406,18 @@ class Behaviour(Section):
     )
     education_dropout_weekly: float = param(0.003, "share", unit="per week", source=ASSUMPTION)
     move_away_weekly: float = param(0.0008, "share", unit="per week", source=ASSUMPTION)
-    pension_age: float = param(67.0, "positive", unit="years", source="folkepensionsalder by 2022")
+    pension_age: float = param(
+        67.0, "positive", unit="years", source="Lov om social pension: 67 years from 2022"
+    )
     education_ready_max_age: float = param(
-        30.0, "positive", unit="years", source="uddannelseshjælp: under 30 without education"
+        30.0,
+        "positive",
+        unit="years",
+        source="Lov om aktiv socialpolitik: uddannelseshjælp under 30 without education",
     )
     sickness_recovery_weekly: float = param(0.08, "share", unit="per week", source=ASSUMPTION)
     sickness_limit_weeks: int = param(
-        22, "positive", unit="weeks", source="sygedagpengeloven: varighedsbegrænsning 22 weeks"
+        22, "positive", unit="weeks", source="Sygedagpengeloven: varighedsbegrænsning after 22 weeks"
     )
     sickness_employed_share: float = param(
         0.7, "share", source=ASSUMPTION, doc="sick-listed with a job to return to"
@@ -413,40 +433,50 @@ class Effects(Section):
     team_assessment_speedup: float = param(
         2.5,
         "positive",
-        source="assumption; Hjørring method (seed 003)",
+        source="assumption; the method: Hjørring 2015",
         doc="an interdisciplinary team assessment counts as this many assessment meetings",
     )
     team_health_reduction: float = param(
         0.15,
         "share",
-        source="assumption; seed 003",
+        source="assumption; the method: Hjørring 2015",
         doc="fall in health barrier from the team's development plan",
     )
     screening_risk_threshold: float = param(
-        0.35, "share", source="assumption; seed 003", doc="mean barrier at which screening sends to the team"
+        0.35,
+        "share",
+        source="assumption; the method: Hjørring 2015",
+        doc="mean barrier at which screening sends to the team",
     )
     integrated_social_multiplier: float = param(
         3.765,
         "positive",
-        source=f"{CALIBRATED}; Skanderborg (seed 002)",
+        source=f"{CALIBRATED}; the lever: Skanderborg interview 2019",
         doc="social-barrier reduction per meeting with integrated casework",
     )
     enterprise_willingness: float = param(
         1.037,
         "positive",
-        source=f"{CALIBRATED}; seed 004",
+        source=f"{CALIBRATED}; the lever: ISU cases",
         doc="employers' hiring weight for municipal citizens",
     )
-    enterprise_internship_multiplier: float = param(2.0, "positive", source="assumption; seed 004")
-    enterprise_conversion_multiplier: float = param(1.5, "positive", source="assumption; seed 004")
-    followup_weeks: int = param(143, "positive", unit="weeks", source=f"{CALIBRATED}; ISU (seed 004)")
+    enterprise_internship_multiplier: float = param(
+        2.0, "positive", source="assumption; the lever: ISU cases"
+    )
+    enterprise_conversion_multiplier: float = param(
+        1.5, "positive", source="assumption; the lever: ISU cases"
+    )
+    followup_weeks: int = param(143, "positive", unit="weeks", source=f"{CALIBRATED}; the lever: ISU cases")
     followup_relapse_multiplier: float = param(
-        0.1864, "share", source=f"{CALIBRATED}; seed 004", doc="relapse hazard while followed up after exit"
+        0.1864,
+        "share",
+        source=f"{CALIBRATED}; the lever: ISU cases",
+        doc="relapse hazard while followed up after exit",
     )
     monitoring_programme_multiplier: float = param(
         1.5,
         "positive",
-        source="assumption; seeds 000/001: ineffective offers stopped",
+        source="assumption; the lever: Aabenraa interview 2018, ineffective offers stopped",
         doc="programme effects when suppliers are monitored",
     )
 
@@ -458,8 +488,10 @@ class Strategy(Section):
     _section: ClassVar[str] = "strategy"
 
     name: str = param("no levers", "label", source="-", doc="label for reports")
-    start_year: int = param(2016, "year", source="seed 001: KIK 2016-2018")
-    end_year: int = param(2018, "year", source="seed 001: KIK 2016-2018", doc="last year, inclusive")
+    start_year: int = param(2016, "year", source="Socialrådgiveren 2017: KIK 2016-2018")
+    end_year: int = param(
+        2018, "year", source="Socialrådgiveren 2017: KIK 2016-2018", doc="last year, inclusive"
+    )
     budget_dkk: float = param(
         0.0,
         "nonneg",
@@ -468,26 +500,30 @@ class Strategy(Section):
         doc="declared investment budget; reported against actual spending",
     )
     extra_caseworkers: int = param(
-        0, "nonneg", maximum=MAX_STAFF, unit="persons", source="seed 001: KIK hired 14"
+        0, "nonneg", maximum=MAX_STAFF, unit="persons", source="Socialrådgiveren 2017: KIK hired 14"
     )
     target_caseload: float = param(
         0.0,
         "nonneg",
         unit="cases",
-        source="seed 001: KIK ~45",
+        source="Socialrådgiveren 2017: KIK about 45",
         doc="hire extra caseworkers up to this caseload (0 = off; otherwise at least 1)",
     )
     team: str = param("activity_ready", source="-", doc="team the extra caseworkers join")
-    screening_triage: bool = param(False, source="seed 003: Hjørring method")
-    integrated_casework: bool = param(False, source="seed 002: Skanderborg; seed 000: one team")
-    courses_for_activity_ready: bool = param(False, source="seed 000: KIK job-search courses")
-    enterprise_oriented: bool = param(False, source="seed 004: ISU")
-    relapse_followup: bool = param(False, source="seed 004: ISU")
-    supplier_monitoring: bool = param(False, source="seeds 000, 001: KIK")
+    screening_triage: bool = param(False, source="Hjørring 2015: the Hjørring method")
+    integrated_casework: bool = param(
+        False, source="Skanderborg interview 2019; Aabenraa interview 2018: one team"
+    )
+    courses_for_activity_ready: bool = param(
+        False, source="Aabenraa interview 2018: job-search courses opened to activity-ready"
+    )
+    enterprise_oriented: bool = param(False, source="ISU cases")
+    relapse_followup: bool = param(False, source="ISU cases")
+    supplier_monitoring: bool = param(False, source="Aabenraa interview 2018; Socialrådgiveren 2017: KIK")
     more_offers: float = param(
         1.0,
         "positive",
-        source="seed 001: KIK more individual offers",
+        source="Socialrådgiveren 2017: KIK more individual offers",
         doc="multiplier on programme referrals at meetings",
     )
     screening_cost_dkk: float = param(1_500.0, "nonneg", unit="DKK/screening", source=ASSUMPTION)
@@ -535,29 +571,29 @@ class Budget(Section):
 
     _section: ClassVar[str] = "budget"
 
-    rate_years: tuple[int, ...] = param((2016, 2017, 2018, 2019), "year", source=CASES)
+    rate_years: tuple[int, ...] = param((2016, 2017, 2018, 2019), "year", source="STAR rates")
     cash_benefit_children_monthly: tuple[float, ...] = param(
         (14_575.0, 14_808.0, 14_993.0, 15_180.0),
         "positive",
         unit="DKK/month",
-        source=f"{CASES}: kontanthjælp 30+ with children, Ministry of Employment rate tables",
+        source="STAR rates: kontanthjælp 30+ with children",
     )
     cash_benefit_no_children_monthly: tuple[float, ...] = param(
         (10_968.0, 11_143.0, 11_282.0, 11_423.0),
         "positive",
         unit="DKK/month",
-        source=f"{CASES}: kontanthjælp 30+ without children",
+        source="STAR rates: kontanthjælp 30+ without children",
     )
     share_with_children: float = param(0.3, "share", source=ASSUMPTION)
     education_benefit_monthly: tuple[float, ...] = param(
         (6_010.0, 2_590.0, 12_019.0),
         "positive",
         unit="DKK/month",
-        source=f"{CASES}: uddannelseshjælp 2016, living away / at home / single provider",
+        source="STAR rates: uddannelseshjælp 2016, living away / at home / single provider",
     )
     education_benefit_shares: tuple[float, ...] = param((0.6, 0.3, 0.1), "share", source=ASSUMPTION)
     sickness_benefit_weekly: float = param(
-        4_135.0, "positive", unit="DKK/week", source=f"{CASES}: sygedagpenge maximum 2015"
+        4_135.0, "positive", unit="DKK/week", source="STAR rates: sygedagpenge maximum 2015"
     )
     sickness_municipal_share: float = param(
         0.75, "share", source="assumption: weeks paid by the municipality, not the employer"
@@ -566,38 +602,38 @@ class Budget(Section):
         11_000.0, "positive", unit="DKK/month", source=ASSUMPTION, doc="fleksløntilskud per flex-job holder"
     )
     pension_single_monthly: float = param(
-        17_925.0, "positive", unit="DKK/month", source=f"{CASES}: førtidspension 2015, single"
+        17_925.0, "positive", unit="DKK/month", source="STAR rates: førtidspension 2015, single"
     )
     pension_other_monthly: float = param(
-        15_236.0, "positive", unit="DKK/month", source=f"{CASES}: førtidspension 2015, others"
+        15_236.0, "positive", unit="DKK/month", source="STAR rates: førtidspension 2015, others"
     )
     pension_share_single: float = param(0.6, "share", source=ASSUMPTION)
     refund_band_first_weeks: tuple[int, ...] = param(
         (1, 5, 27, 53),
         "positive",
         unit="week",
-        source="STAR, refusionsreformen; Lov om kommunernes finansiering af visse offentlige ydelser §6",
+        source="Refusionsreformen: §6, the refund bands",
         doc="first counted week of each refund band (refusionstrappen)",
     )
     refund_rates: tuple[float, ...] = param(
         (0.8, 0.4, 0.3, 0.2),
         "share",
-        source="refusionsreformen",
+        source="Refusionsreformen: 80, 40, 30 and 20 %",
         doc="refusion: share of a benefit the state refunds, per band",
     )
     refund_reset_weeks: int = param(
-        52, "positive", unit="weeks", source="refusionsreformen: 52 weeks of self-support resets"
+        52, "positive", unit="weeks", source="Refusionsreformen: 52 weeks of self-support reset the count"
     )
     refund_reset_window_weeks: int = param(
-        156, "positive", unit="weeks", source="refusionsreformen: within the last 3 years"
+        156, "positive", unit="weeks", source="Refusionsreformen: within the last 3 years"
     )
-    refund_reform_year: int = param(2016, "year", source="refusionsreformen")
+    refund_reform_year: int = param(2016, "year", source="Refusionsreformen: in force from 2016")
     pre_reform_refund_rate: float = param(
         0.4, "share", source="assumption: blend of the pre-2016 30 % (passive) and 50 % (active)"
     )
     course_cost_weekly_dkk: float = param(2_500.0, "nonneg", unit="DKK/week", source=ASSUMPTION)
     internship_cost_weekly_dkk: float = param(600.0, "nonneg", unit="DKK/week", source=ASSUMPTION)
-    municipal_tax_rate: float = param(0.25, "share", source=f"{CASES}: 22.5-27.8 % in 2018")
+    municipal_tax_rate: float = param(0.25, "share", source="Municipal tax rates: 22.5-27.8 % in 2018")
     annual_earnings_dkk: float = param(
         300_000.0,
         "positive",
@@ -617,7 +653,11 @@ class Cycle(Section):
 
     _section: ClassVar[str] = "cycle"
 
-    scenario: str = param("historical", source=CASES, doc="historical, boom, recession, flat or stochastic")
+    scenario: str = param(
+        "historical",
+        source="Statistics Denmark AKU: the historical path",
+        doc="historical, boom, recession, flat or stochastic",
+    )
     shock_start_year: int = param(2016, "year", source="-", doc="boom/recession start")
     shock_years: float = param(2.0, "positive", unit="years", source=ASSUMPTION)
     boom_unemployment: float = param(3.5, "positive", maximum=100, unit="%", source=ASSUMPTION)

@@ -28,6 +28,7 @@ from .parameters import (
     Staff,
     Strategy,
 )
+from .sources import SOURCES
 from .states import TEAM_NAMES
 
 CYCLE_SCENARIOS = ("historical", "boom", "recession", "flat", "stochastic")
@@ -45,14 +46,19 @@ class Scenario(Section):
         "scenario", "name", source="-", doc="names the output folder: a file name without / or a leading ."
     )
     seed: int = param(20160101, "nonneg", maximum=2**64 - 1, source="-", doc="root of every random stream")
-    start_year: int = param(2015, "year", source="issue 2: horizon 2015-2022")
-    end_year: int = param(2022, "year", source="issue 2", doc="last simulated year, inclusive")
+    start_year: int = param(
+        2015,
+        "year",
+        source="-",
+        doc="first simulated year: the cases run 2014-2019; the default horizon 2015-2022",
+    )
+    end_year: int = param(2022, "year", source="-", doc="last simulated year, inclusive")
     discount_rate: float = param(
         0.035,
         "nonneg",
         maximum=1,
         unit="per year",
-        source="Finansministeriet: samfundsøkonomisk diskonteringsrente 3.5 %",
+        source="Finansministeriet discount rate: 3.5 %",
     )
     population: Population = field(default_factory=Population)
     inflow: Inflow = field(default_factory=Inflow)
@@ -390,4 +396,15 @@ def parameter_reference() -> str:
             cells = [f"`{row['name']}`", text, rule, row["unit"], row["source"], row["doc"]]
             out.append("| " + " | ".join(c.replace("|", "/") for c in cells) + " |")
         out.append("")
+    out += [
+        "## Sources",
+        "",
+        "A parameter's source starts with the short name of the document it comes from; what each case",
+        "document says is digested in docs/CASES.md.",
+        "",
+        "| name | reference | used for |",
+        "|---|---|---|",
+    ]
+    out += [f"| {s.name} | {s.reference()} | {s.note} |".replace("\n", " ") for s in SOURCES.values()]
+    out.append("")
     return "\n".join(out)

@@ -21,6 +21,7 @@ from raaderum.calibration.targets import Target, distance, load_targets, loss
 from raaderum.sim.cli import CASE_NAMES, main
 from raaderum.sim.errors import ScenarioError
 from raaderum.sim.scenario import Scenario, resolve_scenario
+from raaderum.sim.sources import SOURCES
 from raaderum.sim.states import State
 
 JR, AR, SS, ED, FJ = (
@@ -38,7 +39,7 @@ def test_shipped_targets_are_complete_and_sourced():
     assert len(targets) >= 15
     assert set(targets.cases) == set(CASES)
     for t in targets:
-        assert "seed 00" in t.source, t.id
+        assert any(name in t.source for name in SOURCES), t.id  # a published document
         assert t.period and t.tolerance > 0 and t.description
         assert t.id.startswith(f"{t.case}.")
     assert targets.not_modelled, "figures left out must be listed with a reason"

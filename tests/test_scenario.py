@@ -75,3 +75,39 @@ def test_missing_file_and_bad_toml(tmp_path):
 
 def test_builtin_file_loads():
     assert load_scenario(builtin_scenario_path()) == default_scenario()
+
+
+def test_every_parameter_source_names_a_published_document_or_says_what_it_is():
+    """No internal labels (seed numbers, issue numbers, files outside the repository)."""
+    import dataclasses
+
+    from raaderum.sim.fields import describe
+    from raaderum.sim.scenario import Scenario
+    from raaderum.sim.sources import SOURCES
+
+    sections = [Scenario] + [f.type for f in dataclasses.fields(Scenario) if dataclasses.is_dataclass(f.type)]
+    for cls in sections:
+        for row in describe(cls):
+            source = row["source"]
+            for label in ("seed 0", "seeds 0", "CASES.md", "issue "):
+                assert label not in source, f"{row['name']}: {source}"
+            own = source == "-" or source.startswith(("assumption", "calibrated"))
+            named = [name for name in SOURCES if name in source]
+            assert own or named, f"{row['name']}: {source!r} names no document of raaderum.sim.sources"
+            if source.startswith("calibrated"):
+                assert "calibration/fitted.toml" in source
+
+
+def test_the_sources_have_titles_authors_and_dates_and_the_case_digest_cites_them():
+    from pathlib import Path
+
+    from raaderum.sim.sources import SOURCES, cite
+
+    digest = (Path(__file__).parents[1] / "docs" / "CASES.md").read_text(encoding="utf-8")
+    for name, source in SOURCES.items():
+        assert source.name == name and source.title and source.author and source.date
+        assert source.url == "" or source.url.startswith(("http://", "https://"))
+        assert f"**{name}**" in digest, f"docs/CASES.md does not digest {name}"
+    assert cite("STAR rates", "2016") == "STAR rates: 2016"
+    with pytest.raises(KeyError, match="no source"):
+        cite("seed 001")

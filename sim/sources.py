@@ -1,0 +1,215 @@
+"""The published documents that parameters, targets and scenarios cite.
+
+A parameter's ``source`` starts with the short name of one of these (``Socialrådgiveren 2017:
+caseload 80-100 before KIK``), so a reader can look the document up: :data:`SOURCES` gives its
+title, author or publisher, date and, where one exists, its address. ``docs/CASES.md`` digests
+what each case document says; ``raaderum params`` lists them all under the parameter tables.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Source:
+    """A published document.
+
+    Attributes:
+        name: The short name parameters cite it by (unique), e.g. ``Socialrådgiveren 2017``.
+        title: Its title, in the original language.
+        author: Author, publisher or issuing authority.
+        date: Date or year of publication (or of the figures it gives).
+        url: Where to read it, if it is online ("" when we have no address).
+        note: What in it is used.
+    """
+
+    name: str
+    title: str
+    author: str
+    date: str
+    url: str = ""
+    note: str = ""
+
+    def reference(self) -> str:
+        """``Author: Title (date). URL``."""
+        where = f" {self.url}" if self.url else ""
+        return f"{self.author}: {self.title} ({self.date}).{where}"
+
+
+SOURCES = {
+    s.name: s
+    for s in (
+        Source(
+            "Socialrådgiveren 2017",
+            "I Aabenraa lever de højt på succeserne",
+            "Socialrådgiveren, the magazine of Dansk Socialrådgiverforening",
+            "March 2017",
+            "https://socialraadgiverne.dk/faglig-artikel/aabenraa-lever-hoejt-paa-succeserne/",
+            "Aabenraa's KIK: the stock of activity-ready, caseloads, 14 new caseworkers, where exits went, "
+            "the 2016 budget result",
+        ),
+        Source(
+            "Aabenraa interview 2018",
+            "Indspark: Aabenraas vej til økonomisk råderum",
+            "interview with Aabenraa Kommune (the 'Indspark' column; publisher not in the project's copy)",
+            "31 May 2018",
+            "",
+            "KIK as a 4-year, 68 mio. DKK project; the halving reached in January 2018; 700 changed "
+            "situation; the counterfactual fall of 250; the two-year saving of 30.6 mio. DKK",
+        ),
+        Source(
+            "Skanderborg interview 2019",
+            "Indspark: Jørgen Erlandsen om investeringer på beskæftigelses- og sundhedsområdet i "
+            "Skanderborg Kommune",
+            "interview with Jørgen Erlandsen, Skanderborg Kommune (the 'Indspark' column)",
+            "30 January 2019",
+            "",
+            "integrated employment and social casework since 2014; cash-benefit recipients down more "
+            "than 30 % in two years",
+        ),
+        Source(
+            "Hjørring 2015",
+            "125 mio. skal skaffe Hjørring-borgere i arbejde",
+            "article on Hjørring Kommune's investment strategy 'Flere i job og uddannelse'",
+            "2015",
+            "",
+            "the Hjørring method (screening, triage, interdisciplinary team, ICF); mean time on benefit "
+            "121 -> 68 weeks by 2018",
+        ),
+        Source(
+            "Hjørringmodellen",
+            "Hjørringmodellen",
+            "Hjørring Kommune",
+            "2015-2018",
+            "http://iar.hjoerring.dk/hjoerringmodellen/",
+            "125 mio. DKK in 2015-2018 for more caseworkers, employer consultants and health staff",
+        ),
+        Source(
+            "ISU cases",
+            "Cases kommuner (Furesø Kommune, Tårnby Kommune)",
+            "ISU, a private provider of casework for municipalities",
+            "undated, about 2018",
+            "",
+            "Furesø: relapse 55 % before, 12.6 % with ISU (11.0 / 14.4 %); Tårnby: 220 activity-ready, "
+            "28 % exited after 9 months, relapse under 10 %; municipal gain about 1.5 x the benefit saving",
+        ),
+        Source(
+            "Refusionsreformen",
+            "Lov om kommunernes finansiering af visse offentlige ydelser (the refund reform), §6; and "
+            "Kommunaløkonomiske konsekvenser ved refusionsreformen",
+            "Folketinget; Styrelsen for Arbejdsmarked og Rekruttering (STAR)",
+            "in force from 4 January 2016",
+            "",
+            "refund 80/40/30/20 % in weeks 1-4, 5-26, 27-52, 53+; reset after 52 weeks of self-support "
+            "within 3 years",
+        ),
+        Source(
+            "STAR rates",
+            "Satser for kontanthjælp, uddannelseshjælp, sygedagpenge og førtidspension",
+            "Styrelsen for Arbejdsmarked og Rekruttering (STAR), Beskæftigelsesministeriet",
+            "yearly tables 2015-2019",
+            "",
+            "benefit rates by year",
+        ),
+        Source(
+            "LAB",
+            "Lov om en aktiv beskæftigelsesindsats (LAB), and its successor of 2019 (in force 2020)",
+            "Folketinget",
+            "2015 and 2019",
+            "",
+            "job-ready and activity-ready (§2); contact rules (four meetings in the first six months "
+            "from 2020); company internships of 4-13 weeks",
+        ),
+        Source(
+            "Lov om aktiv socialpolitik",
+            "Lov om aktiv socialpolitik: ressourceforløb, and uddannelseshjælp for under-30s",
+            "Folketinget",
+            "2013 reform, in force 2014",
+            "",
+            "resource courses of 1-5 years; education benefit for under-30s without an education",
+        ),
+        Source(
+            "Sygedagpengeloven",
+            "Lov om sygedagpenge: varighedsbegrænsning",
+            "Folketinget",
+            "as amended in 2014",
+            "",
+            "the 22-week limit on sickness benefit before a reassessment",
+        ),
+        Source(
+            "Lov om social pension",
+            "Lov om social pension: folkepensionsalder",
+            "Folketinget",
+            "2019 (67 years from 2022)",
+            "",
+            "the pension age",
+        ),
+        Source(
+            "Dansk Socialrådgiverforening",
+            "Vejledende sagstal for socialrådgivere på beskæftigelsesområdet",
+            "Dansk Socialrådgiverforening (the Danish Association of Social Workers)",
+            "guidance current in 2017",
+            "",
+            "recommended caseloads: 40-55 for adult cash-benefit cases",
+        ),
+        Source(
+            "Municipal budgets",
+            "Københavns Kommune budget 2018; Høje-Taastrup Kommune budget 2017",
+            "Københavns Kommune; Høje-Taastrup Kommune",
+            "2017-2018",
+            "",
+            "9.5 mio. DKK for about 18 caseworkers; 7 mio. DKK for 16 new staff: 0.44-0.53 mio. DKK a "
+            "caseworker-year",
+        ),
+        Source(
+            "Arbejdstidsaftalen",
+            "Arbejdstidsaftale for kommunalt ansatte",
+            "KL (Local Government Denmark) and Forhandlingsfællesskabet",
+            "in force 2015-2022",
+            "",
+            "the full-time norm of 37 hours a week",
+        ),
+        Source(
+            "Statistics Denmark AKU",
+            "Arbejdskraftundersøgelsen (AKU): ledighed i procent af arbejdsstyrken",
+            "Danmarks Statistik",
+            "2010-2022",
+            "https://www.statistikbanken.dk",
+            "the Danish unemployment rate, yearly",
+        ),
+        Source(
+            "Statistics Denmark FOLK1A",
+            "FOLK1A: Folketal den 1. i kvartalet",
+            "Danmarks Statistik",
+            "2022",
+            "https://www.statistikbanken.dk/FOLK1A",
+            "Denmark's population, about 5.9 million",
+        ),
+        Source(
+            "Municipal tax rates",
+            "Kommunale skatteprocenter",
+            "Danmarks Statistik; Skatteministeriet",
+            "2018",
+            "https://www.statistikbanken.dk",
+            "municipal income tax 22.5-27.8 %",
+        ),
+        Source(
+            "Finansministeriet discount rate",
+            "Dokumentationsnotat: den samfundsøkonomiske diskonteringsrente",
+            "Finansministeriet",
+            "2021",
+            "",
+            "3.5 % a year for public projects",
+        ),
+    )
+}
+
+
+def cite(name: str, detail: str = "") -> str:
+    """A parameter source naming ``name`` (a key of :data:`SOURCES`), with what it says.
+
+    Raises:
+        KeyError: ``name`` is not a known source.
+    """
+    if name not in SOURCES:
+        raise KeyError(f"no source {name!r}; known: {', '.join(SOURCES)}")
+    return f"{name}: {detail}" if detail else name
