@@ -88,9 +88,10 @@ from raaderum.agents.citizens import (
 from raaderum.agents.employers import SECTORS, Sector
 from raaderum.experiments.paired import PairedResult
 from raaderum.sim.budget import BENEFIT_LINES, LINE_INDEX, refund_share, weekly_rates
+from raaderum.sim.citizen_state import MAX_EFFORT_AGE
 from raaderum.sim.cycle import BusinessCycle
 from raaderum.sim.life_events import SICKNESS_REFERENCE_HEALTH
-from raaderum.sim.model import INFLOW_STATES, MAX_EFFORT_AGE, TRANSITION_ORDER
+from raaderum.sim.model import INFLOW_STATES, TRANSITION_ORDER
 from raaderum.sim.records import WeeklyRecords
 from raaderum.sim.results import RunResult
 from raaderum.sim.scenario import WEEKS_PER_YEAR, Scenario, default_scenario, load_scenario

@@ -30,7 +30,7 @@ def timed_paired(scenario, views=False):
     steps = 0
     for m in models:
         m.run()
-        alive = m._records.stocks.sum(axis=1) - m._records.stocks[:, -1]
+        alive = m.records.stocks.sum(axis=1) - m.records.stocks[:, -1]
         steps += int(alive.sum())
     t2 = time.perf_counter()
     return t1 - t0, t2 - t1, steps

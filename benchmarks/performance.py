@@ -154,7 +154,7 @@ def one_size(target: str) -> dict:
     t1 = time.perf_counter()
     model.run()
     t2 = time.perf_counter()
-    stocks = model._records.stocks
+    stocks = model.records.stocks
     steps = int((stocks.sum(axis=1) - stocks[:, -1]).sum())
     return {
         "target": target,

@@ -5,6 +5,8 @@ municipality's net cost is the sum of its lines with the refund and the tax take
 refund is what the state pays (as Socialstyrelsen's SØM model splits the two).
 """
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from .parameters import Budget
@@ -77,6 +79,43 @@ def weekly_rates(p: Budget, year: int) -> np.ndarray:
     rates[State.FLEX_JOB] = p.flex_subsidy_monthly * index / WEEKS_PER_MONTH
     rates[State.DISABILITY_PENSION] = pension / WEEKS_PER_MONTH
     return rates
+
+
+@dataclass(frozen=True)
+class BudgetYear:
+    """The amounts in force in one calendar year: the rules ask for these, never for dates.
+
+    Attributes:
+        year: The year.
+        rates: Gross benefit per person-week by state code (:func:`weekly_rates`).
+        refund_by_weeks: The refund schedule by counted weeks applies (the 2016 reform is in force).
+        flat_refund_rate: The refund share of every benefit before the reform.
+        last_band_rate: The refund rate of the last band (everyone settles there).
+        above_last_band: Each band's refund rate above the last band's.
+        band_first_weeks: The first counted week of each band.
+    """
+
+    year: int
+    rates: np.ndarray
+    refund_by_weeks: bool
+    flat_refund_rate: float
+    last_band_rate: float
+    above_last_band: np.ndarray
+    band_first_weeks: np.ndarray
+
+
+def budget_year(p: Budget, year: int) -> BudgetYear:
+    """Benefit rates and the refund rule in force in ``year``."""
+    rates = np.asarray(p.refund_rates)
+    return BudgetYear(
+        year=year,
+        rates=weekly_rates(p, year),
+        refund_by_weeks=year >= p.refund_reform_year,
+        flat_refund_rate=p.pre_reform_refund_rate,
+        last_band_rate=float(rates[-1]),
+        above_last_band=rates - rates[-1],
+        band_first_weeks=np.asarray(p.refund_band_first_weeks),
+    )
 
 
 def municipal_net(lines: np.ndarray) -> np.ndarray:

@@ -1,216 +1,273 @@
-"""Casework rules: staffing, case assignment, meetings, assessments and programme referrals.
+"""Casework rules: staffing, case assignment, meetings, assessments and programme referrals."""
 
-Mixed into :class:`raaderum.sim.model.Municipality`; the methods read and write the model's arrays.
-"""
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..agents.caseworkers import VACANT, allocate_meetings, assign_cases, cases_to_hand_over
 from ..agents.citizens import PROGRAMME_COURSE, PROGRAMME_INTERNSHIP, PROGRAMME_NONE
 from . import kernels
-from .records import WeeklyRecords
-from .rules import ModelParts
+from .citizen_state import effort, mean_barrier
 from .states import IS_CASE, TEAM_OF_STATE, State, Team
+from .week import Week
+
+if TYPE_CHECKING:
+    from .model import Municipality
 
 
-class CaseworkRules(ModelParts):
-    """What caseworkers do each week."""
+def staffing(m: "Municipality", wk: Week) -> None:
+    """Caseworkers quit, vacant slots are refilled, and the strategy's extra caseworkers come and go.
 
-    def _staffing(self, w: int, on: bool) -> None:
-        """Quits, refills of vacant slots, and the strategy's extra caseworkers coming and going."""
-        cw = self.caseworkers
-        u = self.streams.uniform("caseworker_turnover", w, np.arange(cw.n))
-        quits = np.flatnonzero(cw.active & (u < cw.quit_hazard()))
-        if quits.size:
-            cw.leave(quits, w + self.params.staff.vacancy_weeks)
-        refill = np.flatnonzero(~cw.active & (cw.refill_week == w) & (~cw.is_extra | on))
-        if w == self._period[0]:
-            extra = np.flatnonzero(cw.is_extra)[: self._extra_at_start()]
-            refill = np.union1d(refill, extra)
-        if refill.size:
-            cw.hire(self, refill)
-        if w == self._period[1]:
-            ending = np.flatnonzero(cw.is_extra & cw.active)
-            cw.leave(ending, VACANT)
-        self._records.quits[w] = quits.size
+    A caseworker quits with a weekly hazard that rises with the caseload above the recommended
+    one (``staff.turnover_*``); the slot stays vacant for ``staff.vacancy_weeks``. In the first
+    week of the investment period the strategy's extra caseworkers start (their number, or enough
+    for the target caseload); in the first week after it they leave.
+    """
+    w, cw = wk.index, m.caseworkers
+    u = m.streams.uniform("caseworker_quits", w, np.arange(cw.n))
+    quits = np.flatnonzero(cw.active & (u < cw.quit_hazard()))
+    if quits.size:
+        cw.leave(quits, w + m.params.staff.vacancy_weeks)
+    refill = np.flatnonzero(~cw.active & (cw.refill_week == w) & (~cw.is_extra | wk.levers.active))
+    if w == m.period[0]:
+        extra = np.flatnonzero(cw.is_extra)[: m.extra_at_start()]
+        refill = np.union1d(refill, extra)
+    if refill.size:
+        cw.hire(m, refill)
+    if w == m.period[1]:
+        ending = np.flatnonzero(cw.is_extra & cw.active)
+        cw.leave(ending, VACANT)
+    m.records.quits[w] = quits.size
 
-    def _assign(self, case: np.ndarray, w: int, on: bool) -> None:
-        """Give cases without a valid caseworker one; a caseworker who joins takes over cases.
 
-        A case needs a caseworker when it has none, its caseworker left, or it changed team
-        (unless casework is integrated). When a caseworker joins a team, the team's caseworkers
-        above the mean hand over their excess cases (least rapport first). New and handed-over
-        cases go to the lowest caseloads first. A change of caseworker resets rapport.
-        """
-        c, cw = self.citizens, self.caseworkers
-        slot = c.caseworker[case]
-        team_needed = TEAM_OF_STATE[c.state[case]]
-        valid = slot >= 0
-        valid[valid] = cw.active[slot[valid]]
-        integrated = on and self.params.strategy.integrated_casework
-        if not integrated:
-            valid[valid] = cw.team[slot[valid]] == team_needed[valid]
-        cw.caseload[:] = np.bincount(slot[valid], minlength=cw.n)
-        unassigned = np.flatnonzero(~valid)
-        positions, teams = [unassigned], [team_needed[unassigned]]
-        joined = cw.active & (cw.joined_week == w)
-        for team in np.unique(cw.team[joined]) if joined.any() else ():
-            held = np.flatnonzero(valid)
-            moved = held[cases_to_hand_over(slot[held], c.rapport[case[held]], cw, team)]
-            np.subtract.at(cw.caseload, slot[moved], 1)
-            valid[moved] = False
-            positions.append(moved)
-            teams.append(np.full(moved.size, team, dtype=team_needed.dtype))
-        pos = np.concatenate(positions)
-        if pos.size == 0:
-            return
-        need = case[pos]
-        had = c.caseworker[need] >= 0
-        c.caseworker[need] = assign_cases(np.concatenate(teams), cw)
-        c.rapport[need] = 0.0
-        c.n_caseworker_changes[need[had]] += 1
+def assign(m: "Municipality", wk: Week) -> None:
+    """Cases without a valid caseworker get one; a caseworker who joins takes over cases.
 
-    def _meetings(self, case: np.ndarray, w: int, rec: WeeklyRecords) -> np.ndarray:
-        c, cw, s = self.citizens, self.caseworkers, self.params.staff
-        b = self.params.behaviour
-        if kernels.compiled():
-            pick, key, minutes, overdue = kernels.meeting_candidates(
-                case,
-                c.caseworker,
-                c.last_meeting,
-                c.spell_start,
-                c.state,
-                c.capacity,
-                w,
-                s.legal_first_period_weeks,
-                s.legal_interval_first_weeks,
-                s.legal_interval_later_weeks,
-                s.min_weeks_between_meetings,
-                int(State.ACTIVITY_READY),
-                np.float32(b.clarify_capacity),  # numpy compares float32 columns in float32
-                s.assessment_meeting_minutes,
-                s.meeting_minutes,
-            )
-            order = np.argsort(key, kind="stable")
-            met = case[pick[kernels.meet_in_order(order, key, minutes, cw.minutes_per_week)]]
-        else:
-            met, overdue = self._meetings_numpy(case, w)
-        rec.overdue[w] = overdue
-        cw.meetings[:] = np.bincount(c.caseworker[met], minlength=cw.n)
-        rec.meetings[w] = met.size
-        rec.meetings_by_team[w] = np.bincount(cw.team, weights=cw.meetings, minlength=len(Team))
-        rec.case_citizens[w] = case.size
-        rec.cases_by_team[w] = np.bincount(cw.team, weights=cw.caseload, minlength=len(Team))
-        rec.caseworkers_by_team[w] = cw.active_by_team()
-        return met
+    A case needs a caseworker when it has none, its caseworker left, or it changed team (unless
+    casework is integrated). When a caseworker joins a team, the team's caseworkers above the mean
+    hand over their excess cases (least rapport first). New and handed-over cases go to the
+    lowest caseloads first. A change of caseworker resets rapport.
+    """
+    c, cw, case = m.citizens, m.caseworkers, wk.case
+    slot = c.caseworker[case]
+    team_needed = TEAM_OF_STATE[c.state[case]]
+    valid = slot >= 0
+    valid[valid] = cw.active[slot[valid]]
+    if not wk.levers.integrated_casework:
+        valid[valid] = cw.team[slot[valid]] == team_needed[valid]
+    cw.caseload[:] = np.bincount(slot[valid], minlength=cw.n)
+    unassigned = np.flatnonzero(~valid)
+    positions, teams = [unassigned], [team_needed[unassigned]]
+    joined = cw.active & (cw.joined_week == wk.index)
+    for team in np.unique(cw.team[joined]) if joined.any() else ():
+        held = np.flatnonzero(valid)
+        moved = held[cases_to_hand_over(slot[held], c.rapport[case[held]], cw, team)]
+        np.subtract.at(cw.caseload, slot[moved], 1)
+        valid[moved] = False
+        positions.append(moved)
+        teams.append(np.full(moved.size, team, dtype=team_needed.dtype))
+    pos = np.concatenate(positions)
+    if pos.size == 0:
+        return
+    need = case[pos]
+    had = c.caseworker[need] >= 0
+    c.caseworker[need] = assign_cases(np.concatenate(teams), cw)
+    c.rapport[need] = 0.0
+    c.n_caseworker_changes[need[had]] += 1
 
-    def _meetings_numpy(self, case: np.ndarray, w: int) -> tuple[np.ndarray, int]:
-        """Who of ``case`` is met this week, and how many are overdue (pure numpy)."""
-        c, cw, s = self.citizens, self.caseworkers, self.params.staff
-        slot = c.caseworker[case]
-        since = w - c.last_meeting[case]
-        early = (w - c.spell_start[case]) < s.legal_first_period_weeks
-        interval = np.where(early, s.legal_interval_first_weeks, s.legal_interval_later_weeks)
-        eligible = (slot >= 0) & (since >= s.min_weeks_between_meetings)
-        b = self.params.behaviour
-        assessing = (c.state[case] == State.ACTIVITY_READY) & (c.capacity[case] < b.clarify_capacity)
-        minutes = np.where(assessing, s.assessment_meeting_minutes, s.meeting_minutes)
-        pick = np.flatnonzero(eligible)
-        met_mask = allocate_meetings(
-            slot[pick], since[pick], since[pick] >= interval[pick], minutes[pick], cw.minutes_per_week
+
+def meetings(m: "Municipality", wk: Week) -> None:
+    """Each caseworker meets cases until the week's meeting minutes run out.
+
+    Meeting minutes are ``hours_per_week · (1 − admin_share) · 60``; a meeting takes
+    ``meeting_minutes`` (``assessment_meeting_minutes`` for an activity-ready citizen under a
+    work-capacity assessment). Eligible are cases not met in the last ``min_weeks_between_meetings``;
+    overdue cases under the legal schedule (every ``legal_interval_first_weeks`` in the first
+    ``legal_first_period_weeks`` of a spell, every ``legal_interval_later_weeks`` after) come first,
+    then the longest since the last meeting.
+    """
+    c, cw, s, b = m.citizens, m.caseworkers, m.params.staff, m.params.behaviour
+    w, case, rec = wk.index, wk.case, m.records
+    if kernels.compiled():
+        pick, key, minutes, overdue = kernels.meeting_candidates(
+            case,
+            c.caseworker,
+            c.last_meeting,
+            c.spell_start,
+            c.state,
+            c.capacity,
+            w,
+            s.legal_first_period_weeks,
+            s.legal_interval_first_weeks,
+            s.legal_interval_later_weeks,
+            s.min_weeks_between_meetings,
+            int(State.ACTIVITY_READY),
+            np.float32(b.clarify_capacity),  # the float32 capacity column is compared in float32
+            s.assessment_meeting_minutes,
+            s.meeting_minutes,
         )
-        return case[pick[met_mask]], int(np.sum(since >= interval))
+        order = np.argsort(key, kind="stable")
+        met = case[pick[kernels.meet_in_order(order, key, minutes, cw.minutes_per_week)]]
+    else:
+        met, overdue = _meetings_numpy(m, case, w)
+    rec.overdue[w] = overdue
+    cw.meetings[:] = np.bincount(c.caseworker[met], minlength=cw.n)
+    rec.meetings[w] = met.size
+    rec.meetings_by_team[w] = np.bincount(cw.team, weights=cw.meetings, minlength=len(Team))
+    rec.case_citizens[w] = case.size
+    rec.cases_by_team[w] = np.bincount(cw.team, weights=cw.caseload, minlength=len(Team))
+    rec.caseworkers_by_team[w] = cw.active_by_team()
+    wk.met = met
+    wk.met_mask = np.zeros(wk.old.size, dtype=bool)
+    wk.met_mask[met] = True
 
-    def _meeting_decisions(self, met: np.ndarray, old: np.ndarray, w: int, on: bool) -> None:
-        c, sc = self.citizens, self.params
-        b, eff = sc.behaviour, sc.effects
-        ar = met[old[met] == State.ACTIVITY_READY]
-        assessing = ar[c.capacity[ar] < b.clarify_capacity]
-        gain = np.ones(assessing.size)
-        team = (on and sc.strategy.screening_triage) & c.screened[assessing] & (c.assessment[assessing] == 0)
-        team &= self._mean_barrier(assessing) >= eff.screening_risk_threshold
-        gain[team] = eff.team_assessment_speedup
-        c.health[assessing[team]] = np.maximum(c.health[assessing[team]] - eff.team_health_reduction, 0)
-        self._records.team_assessments[w] = int(team.sum())
-        c.assessment[assessing] += gain
-        done = assessing[c.assessment[assessing] >= b.assessment_meetings]
-        c.assessment[done] = 0.0
-        self._move(done, self._permanent_decision(done, w, State.RESOURCE_COURSE))
 
-    def _reclassify(self, met: np.ndarray, old: np.ndarray) -> None:
-        """Reclassify at a meeting: activity-ready ↔ job-ready as work capacity rises or falls."""
-        c, b = self.citizens, self.params.behaviour
-        ar = met[old[met] == State.ACTIVITY_READY]
-        self._move(ar[c.capacity[ar] >= b.job_ready_capacity], State.JOB_READY)
-        jr = met[old[met] == State.JOB_READY]
-        self._move(jr[c.capacity[jr] < b.activity_ready_capacity], State.ACTIVITY_READY)
+def _meetings_numpy(m: "Municipality", case: np.ndarray, w: int) -> tuple[np.ndarray, int]:
+    """Who of ``case`` is met this week, and how many are overdue (pure numpy)."""
+    c, cw, s = m.citizens, m.caseworkers, m.params.staff
+    slot = c.caseworker[case]
+    since = w - c.last_meeting[case]
+    early = (w - c.spell_start[case]) < s.legal_first_period_weeks
+    interval = np.where(early, s.legal_interval_first_weeks, s.legal_interval_later_weeks)
+    eligible = (slot >= 0) & (since >= s.min_weeks_between_meetings)
+    b = m.params.behaviour
+    assessing = (c.state[case] == State.ACTIVITY_READY) & (c.capacity[case] < b.clarify_capacity)
+    minutes = np.where(assessing, s.assessment_meeting_minutes, s.meeting_minutes)
+    pick = np.flatnonzero(eligible)
+    met_mask = allocate_meetings(
+        slot[pick], since[pick], since[pick] >= interval[pick], minutes[pick], cw.minutes_per_week
+    )
+    return case[pick[met_mask]], int(np.sum(since >= interval))
 
-    def _permanent_decision(self, ids: np.ndarray, w: int, fallback: State) -> np.ndarray:
-        """Outcome of a completed work-capacity assessment: pension, flex job, resource course."""
-        c, b = self.citizens, self.params.behaviour
-        cap = c.capacity[ids]
-        age = (w - c.birth_week[ids]) / 52
-        found = self.streams.uniform("assessment", w, ids) < b.flex_job_found
-        dest = np.full(ids.size, fallback, dtype=np.int8)
-        dest[(cap >= b.flex_capacity) & found] = State.FLEX_JOB
-        dest[(cap < b.pension_capacity) & (age >= b.pension_min_age)] = State.DISABILITY_PENSION
-        dest[cap >= b.job_ready_capacity] = State.JOB_READY
-        return dest
 
-    def _meeting_effects(self, met: np.ndarray, w: int, on: bool) -> None:
-        c, sc = self.citizens, self.params
-        b, eff, st = sc.behaviour, sc.effects, sc.strategy
-        m = met[IS_CASE[self._new[met]]]
-        cont = b.continuity_floor + (1 - b.continuity_floor) * c.rapport[m]
-        e = self._effort(m, w)
-        c.effort[m] = e + (1 - e) * b.meeting_effort_boost * cont
-        c.effort_week[m] = w
-        c.rapport[m] += (1 - c.rapport[m]) * b.rapport_gain
-        cut = b.barrier_reduction_per_meeting * cont
-        social_cut = cut * (eff.integrated_social_multiplier if on and st.integrated_casework else 1.0)
-        c.health[m] = np.maximum(c.health[m] - cut, 0)
-        c.social[m] = np.maximum(c.social[m] - social_cut, 0)
-        c.skills[m] = np.maximum(c.skills[m] - cut, 0)
-        c.last_meeting[m] = w
-        c.n_meetings[m] += 1
-        # referrals to programmes
-        free = m[c.programme[m] == PROGRAMME_NONE]
-        state = self._new[free]
-        more = st.more_offers if on else 1.0
-        course_ok = (state == State.JOB_READY) | (state == State.EDUCATION_READY)
-        if on and st.courses_for_activity_ready:
-            course_ok |= state == State.ACTIVITY_READY
-        intern_ok = (state <= State.EDUCATION_READY) & (c.capacity[free] >= b.internship_min_capacity)
-        p_intern = b.internship_probability * more * intern_ok
-        if on and st.enterprise_oriented:
-            p_intern = p_intern * eff.enterprise_internship_multiplier
-        p_course = b.course_probability * more * course_ok
-        u = self.streams.uniform("programme", w, free)
-        to_intern = free[u < p_intern]
-        to_course = free[(u >= p_intern) & (u < p_intern + p_course)]
-        c.programme[to_course] = PROGRAMME_COURSE
-        c.programme_end[to_course] = w + b.course_weeks - 1  # the referral week is the first
-        c.programme[to_intern] = PROGRAMME_INTERNSHIP
-        c.programme_end[to_intern] = w + b.internship_weeks - 1
-        firms = self.employers.pick(
-            self.employers.size, self.streams.uniform("employer_choice", w, to_intern, draw=2)
-        )
-        c.employer[to_intern] = firms
-        np.add.at(self.employers.internships, firms, 1)
+def assessments(m: "Municipality", wk: Week) -> None:
+    """A meeting moves a work-capacity assessment forward; a completed one clarifies the case.
 
-    def _programmes(self, case: np.ndarray, w: int, on: bool) -> None:
-        c, sc = self.citizens, self.params
-        b = sc.behaviour
-        gain = sc.effects.monitoring_programme_multiplier if on and sc.strategy.supplier_monitoring else 1.0
-        active = case[c.programme[case] != PROGRAMME_NONE]
-        course = active[c.programme[active] == PROGRAMME_COURSE]
-        e = self._effort(course, w)
-        c.effort[course] = np.minimum(e + b.course_effort_gain * gain, 1.0)
-        c.effort_week[course] = w
-        c.skills[course] = np.maximum(c.skills[course] - b.course_skills_reduction * gain, 0)
-        self._records.in_course[w] = course.size
-        self._records.in_internship[w] = active.size - course.size
-        ended = active[c.programme_end[active] <= w]
-        c.programme[ended] = PROGRAMME_NONE
-        intern_ended = ended[self._new[ended] != State.SELF_SUPPORTING]
-        c.employer[intern_ended] = -1
+    Activity-ready citizens below ``clarify_capacity`` are under assessment; each meeting counts
+    one step (``effects.team_assessment_speedup`` steps for an interdisciplinary team assessment
+    under screening and triage, which also lowers the health barrier). After
+    ``assessment_meetings`` steps the case is decided (:func:`permanent_decision`): disability
+    pension, flex job, or else a resource course.
+    """
+    c, sc = m.citizens, m.params
+    b, eff = sc.behaviour, sc.effects
+    met, old = wk.met, wk.old
+    ar = met[old[met] == State.ACTIVITY_READY]
+    assessing = ar[c.capacity[ar] < b.clarify_capacity]
+    gain = np.ones(assessing.size)
+    team = wk.levers.screening_triage & c.screened[assessing] & (c.assessment[assessing] == 0)
+    team &= mean_barrier(c, assessing) >= eff.screening_risk_threshold
+    gain[team] = eff.team_assessment_speedup
+    c.health[assessing[team]] = np.maximum(c.health[assessing[team]] - eff.team_health_reduction, 0)
+    m.records.team_assessments[wk.index] = int(team.sum())
+    c.assessment[assessing] += gain
+    done = assessing[c.assessment[assessing] >= b.assessment_meetings]
+    c.assessment[done] = 0.0
+    wk.move(done, permanent_decision(m, done, wk.index, State.RESOURCE_COURSE))
+
+
+def reclassify(m: "Municipality", wk: Week) -> None:
+    """At a meeting, activity-ready and job-ready are reclassified as work capacity rises or falls.
+
+    Activity-ready at or above ``job_ready_capacity`` become job-ready; job-ready below
+    ``activity_ready_capacity`` become activity-ready.
+    """
+    c, b, met, old = m.citizens, m.params.behaviour, wk.met, wk.old
+    ar = met[old[met] == State.ACTIVITY_READY]
+    wk.move(ar[c.capacity[ar] >= b.job_ready_capacity], State.JOB_READY)
+    jr = met[old[met] == State.JOB_READY]
+    wk.move(jr[c.capacity[jr] < b.activity_ready_capacity], State.ACTIVITY_READY)
+
+
+def permanent_decision(m: "Municipality", ids: np.ndarray, w: int, fallback: State) -> np.ndarray:
+    """Outcome of a completed work-capacity assessment: pension, flex job, or ``fallback``.
+
+    Disability pension below ``pension_capacity`` from ``pension_min_age``; a flex job at or above
+    ``flex_capacity`` if one is found (``flex_job_found``); job-ready at or above
+    ``job_ready_capacity``.
+    """
+    c, b = m.citizens, m.params.behaviour
+    cap = c.capacity[ids]
+    age = (w - c.birth_week[ids]) / 52
+    found = m.streams.uniform("flex_job_found", w, ids) < b.flex_job_found
+    dest = np.full(ids.size, fallback, dtype=np.int8)
+    dest[(cap >= b.flex_capacity) & found] = State.FLEX_JOB
+    dest[(cap < b.pension_capacity) & (age >= b.pension_min_age)] = State.DISABILITY_PENSION
+    dest[cap >= b.job_ready_capacity] = State.JOB_READY
+    return dest
+
+
+def meeting_effects(m: "Municipality", wk: Week) -> None:
+    """A meeting raises search effort, builds rapport, lowers barriers and may refer to a programme.
+
+    Effort closes ``meeting_effort_boost`` of its gap to 1, scaled by continuity (from
+    ``continuity_floor`` with a new caseworker to 1 with full rapport); rapport closes
+    ``rapport_gain`` of its gap; each barrier falls by ``barrier_reduction_per_meeting`` × continuity
+    (the social barrier × ``integrated_social_multiplier`` under integrated casework). A citizen in
+    no programme is referred to an internship (``internship_probability``, job-ready,
+    activity-ready or education-ready with capacity at least ``internship_min_capacity``) or a
+    job-search course (``course_probability``, job-ready and education-ready, and activity-ready
+    when courses are opened to them), both × ``more_offers``; an internship's host firm is drawn
+    by size.
+    """
+    c, sc, w = m.citizens, m.params, wk.index
+    b, eff, lv = sc.behaviour, sc.effects, wk.levers
+    met = wk.met
+    ids = met[IS_CASE[wk.new[met]]]
+    cont = b.continuity_floor + (1 - b.continuity_floor) * c.rapport[ids]
+    e = effort(m, ids, w)
+    c.effort[ids] = e + (1 - e) * b.meeting_effort_boost * cont
+    c.effort_week[ids] = w
+    c.rapport[ids] += (1 - c.rapport[ids]) * b.rapport_gain
+    cut = b.barrier_reduction_per_meeting * cont
+    social_cut = cut * (eff.integrated_social_multiplier if lv.integrated_casework else 1.0)
+    c.health[ids] = np.maximum(c.health[ids] - cut, 0)
+    c.social[ids] = np.maximum(c.social[ids] - social_cut, 0)
+    c.skills[ids] = np.maximum(c.skills[ids] - cut, 0)
+    c.last_meeting[ids] = w
+    c.n_meetings[ids] += 1
+    # referrals to programmes
+    free = ids[c.programme[ids] == PROGRAMME_NONE]
+    state = wk.new[free]
+    course_ok = (state == State.JOB_READY) | (state == State.EDUCATION_READY)
+    if lv.courses_for_activity_ready:
+        course_ok |= state == State.ACTIVITY_READY
+    intern_ok = (state <= State.EDUCATION_READY) & (c.capacity[free] >= b.internship_min_capacity)
+    p_intern = b.internship_probability * lv.more_offers * intern_ok
+    if lv.enterprise_oriented:
+        p_intern = p_intern * eff.enterprise_internship_multiplier
+    p_course = b.course_probability * lv.more_offers * course_ok
+    u = m.streams.uniform("programme_referral", w, free)
+    to_intern = free[u < p_intern]
+    to_course = free[(u >= p_intern) & (u < p_intern + p_course)]
+    c.programme[to_course] = PROGRAMME_COURSE
+    c.programme_end[to_course] = w + b.course_weeks - 1  # the referral week is the first
+    c.programme[to_intern] = PROGRAMME_INTERNSHIP
+    c.programme_end[to_intern] = w + b.internship_weeks - 1
+    firms = m.employers.pick(m.employers.size, m.streams.uniform("internship_host", w, to_intern))
+    c.employer[to_intern] = firms
+    np.add.at(m.employers.internships, firms, 1)
+
+
+def programmes(m: "Municipality", wk: Week) -> None:
+    """Courses raise effort and skills each week; programmes end when their weeks are over.
+
+    A job-search course adds ``course_effort_gain`` to effort and takes ``course_skills_reduction``
+    off the skills barrier each week (× ``monitoring_programme_multiplier`` under supplier
+    monitoring). An internship that ends without a job releases its host firm.
+    """
+    c, sc, w, case = m.citizens, m.params, wk.index, wk.case
+    b = sc.behaviour
+    gain = sc.effects.monitoring_programme_multiplier if wk.levers.supplier_monitoring else 1.0
+    active = case[c.programme[case] != PROGRAMME_NONE]
+    course = active[c.programme[active] == PROGRAMME_COURSE]
+    e = effort(m, course, w)
+    c.effort[course] = np.minimum(e + b.course_effort_gain * gain, 1.0)
+    c.effort_week[course] = w
+    c.skills[course] = np.maximum(c.skills[course] - b.course_skills_reduction * gain, 0)
+    m.records.in_course[w] = course.size
+    m.records.in_internship[w] = active.size - course.size
+    ended = active[c.programme_end[active] <= w]
+    c.programme[ended] = PROGRAMME_NONE
+    intern_ended = ended[wk.new[ended] != State.SELF_SUPPORTING]
+    c.employer[intern_ended] = -1

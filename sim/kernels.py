@@ -164,7 +164,7 @@ def meeting_candidates(
     minutes_assessment: float,
     minutes_meeting: float,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:  # pragma: no cover
-    """The cases a caseworker could meet this week, as ``CaseworkRules._meetings`` finds them.
+    """The cases a caseworker could meet this week, as :func:`raaderum.sim.casework.meetings` finds them.
 
     Returns:
         Positions (into ``case``) of the eligible cases; their priority key (caseworker slot,

@@ -1,9 +1,11 @@
 """The municipality: a Mesa model that advances citizens, caseworkers and employers a week a step.
 
-Activation is simultaneous: every transition in week ``w`` is decided from the state at the end
-of week ``w - 1`` (plus this week's meetings, which are themselves allocated from that state).
-A citizen makes at most one state change a week; competing changes are resolved in the fixed
-order of :data:`TRANSITION_ORDER`. See ``docs/ODD.md``.
+One step is one week: the declared list of rules :data:`WEEK`, run in order over a
+:class:`~raaderum.sim.week.Week` context. Activation is simultaneous: every transition in week
+``w`` is decided from the state at the end of week ``w - 1`` (plus this week's meetings, which
+are themselves allocated from that state), and all are written at once by ``commit``. A citizen
+makes at most one state change a week; when two compete, the rule that comes first in
+:data:`WEEK` wins (:data:`TRANSITION_ORDER` lists them). See ``docs/ODD.md``.
 """
 
 import logging
@@ -12,77 +14,101 @@ import mesa
 import numpy as np
 
 from ..agents.caseworkers import CaseworkerArrays
-from ..agents.citizens import (
-    NEVER,
-    PROFILES,
-    PROGRAMME_NONE,
-    Citizen,
-    CitizenArrays,
-    draw_attributes,
-)
+from ..agents.citizens import PROFILES, Citizen, CitizenArrays, draw_attributes
 from ..agents.employers import Employer, EmployerArrays
-from . import kernels
-from .accounting import AccountingRules
-from .casework import CaseworkRules
+from .accounting import budget
+from .bookkeeping import capacity, commit, record, set_settle_week
+from .budget import BudgetYear, budget_year
+from .casework import assessments, assign, meeting_effects, meetings, programmes, reclassify, staffing
+from .citizen_state import MAX_EFFORT_AGE, update_capacity
 from .cycle import BusinessCycle
-from .labour_market import LabourMarketRules
-from .life_events import LifeEventRules
+from .labour_market import job_finding
+from .life_events import (
+    barrier_shocks,
+    education,
+    leave,
+    other_self_support,
+    relapse,
+    resource_course_end,
+    sickness,
+)
 from .records import WeeklyRecords
 from .resources import check_fits
 from .results import RunResult
 from .scenario import WEEKS_PER_YEAR, Scenario
-from .states import (
-    IS_BENEFIT,
-    IS_CASE,
-    IS_SELF_SUPPORT,
-    N_STATES,
-    TEAM_OF_STATE,
-    State,
-    Team,
-)
+from .states import IS_BENEFIT, IS_CASE, TEAM_OF_STATE, State, Team
 from .streams import RandomStreams, fresh_seed_sequence
+from .week import Levers, Rule, Week
 
 log = logging.getLogger(__name__)
 
-TRANSITION_ORDER = (
-    "leave (moved away, pension age)",
-    "job found (hiring, or internship converted to a job)",
-    "sickness: recovery, or duration limit → resource course",
-    "clarification to disability pension / flex job / resource course",
-    "resource course ends (reassessment)",
-    "education-ready: starts education, or turns 30",
-    "other self-support",
-    "reclassification job-ready ↔ activity-ready",
-    "relapse after an exit (including lay-off)",
-)
 INFLOW_STATES = (State.JOB_READY, State.ACTIVITY_READY, State.EDUCATION_READY, State.SICKNESS)
-#: What the compiled commit needs (``kernels.commit_changes``): state tables, codes and columns.
-COMMIT_TABLES = np.stack([IS_BENEFIT, IS_CASE, IS_SELF_SUPPORT])
-COMMIT_CODES = np.array(
-    [State.SELF_SUPPORTING, State.EDUCATION, State.GONE, State.SICKNESS, NEVER, PROGRAMME_NONE],
-    dtype=np.int64,
-)
-COMMIT_COLUMNS = (
-    "spell_start",
-    "assessment",
-    "wob_base",
-    "benefit_since",
-    "settle_week",
-    "exit_week",
-    "n_exits",
-    "last_benefit",
-    "followup_until",
-    "employer",
-    "earnings",
-    "programme",
-    "n_relapses",
-    "relapse_week",
-    "caseworker",
-)
-MAX_EFFORT_AGE = 520  # weeks after which decayed effort is taken as the floor
 
 
-class Municipality(CaseworkRules, LabourMarketRules, LifeEventRules, AccountingRules, mesa.Model):
+def inflow(m: "Municipality", wk: Week) -> None:
+    """This week's new claimants arrive (drawn at the start of the run); screened under triage.
+
+    Inflow counts are Poisson by week and entry state, ``inflow.<state> · (u / u_ref)^e``; they
+    depend only on the business cycle, so baseline and strategy see the same newcomers.
+    """
+    ids = m.arrive(int(m.inflow_counts[wk.index]))
+    if wk.levers.screening_triage:
+        m.citizens.screened[ids] = True
+    wk.newcomers = ids
+
+
+def open_states(m: "Municipality", wk: Week) -> None:
+    """The week's start-of-week states are fixed: every transition of the week is decided from them.
+
+    From here on a rule proposes changes (:meth:`~raaderum.sim.week.Week.move`); the first
+    proposal for a citizen wins, and nothing is written before ``commit``.
+    """
+    n = m.citizens.n
+    wk.old = m.citizens.state[:n].copy()
+    wk.new = wk.old.copy()
+    wk.moved = np.zeros(n, dtype=bool)
+
+
+#: One week, in order: each rule's docstring is its paragraph of the model description, and
+#: docs/ODD.md's process overview is this list (tests/test_model.py keeps the two the same).
+WEEK: tuple[Rule, ...] = (
+    staffing,
+    inflow,
+    open_states,
+    leave,
+    assign,
+    meetings,
+    job_finding,
+    sickness,
+    assessments,
+    resource_course_end,
+    education,
+    other_self_support,
+    reclassify,
+    relapse,
+    meeting_effects,
+    programmes,
+    barrier_shocks,
+    capacity,
+    commit,
+    budget,
+    record,
+)
+#: The rules that change a citizen's state, in the order in which they win when two compete.
+TRANSITION_ORDER: tuple[Rule, ...] = (
+    leave,
+    job_finding,
+    sickness,
+    assessments,
+    resource_course_end,
+    education,
+    other_self_support,
+    reclassify,
+    relapse,
+)
+
+
+class Municipality(mesa.Model):
     """A Danish municipality's employment services, one week per step.
 
     Mesa's conventions hold: ``rng=`` is Mesa's keyword for the seed; a citizen's ``unique_id``
@@ -126,7 +152,8 @@ class Municipality(CaseworkRules, LabourMarketRules, LifeEventRules, AccountingR
         self.week = 0
         self.n_weeks = scenario.n_weeks
         st = scenario.strategy
-        self._period = (scenario.week_of_year(st.start_year), scenario.week_of_year(st.end_year + 1))
+        #: First week of the strategy period and the first week after it.
+        self.period = (scenario.week_of_year(st.start_year), scenario.week_of_year(st.end_year + 1))
         self.cycle = BusinessCycle(
             scenario.cycle,
             scenario.market,
@@ -136,10 +163,11 @@ class Municipality(CaseworkRules, LabourMarketRules, LifeEventRules, AccountingR
         )
         self.employers = EmployerArrays(scenario.market, self.streams.generator("employer_setup"))
         #: Demand multiplier of every firm in every week (weeks × firms), and the lay-off factor.
-        self._firm_demand = self.cycle.demand[:, None] ** self.employers.sensitivity[None, :]
-        self._layoff_factor = self._firm_demand**-scenario.market.layoff_cycle_elasticity
-        self._vacancies = self.employers.draw_vacancies(
-            self._firm_demand, scenario.market.hire_rate_weekly, self.streams.generator("employer_demand")
+        self.firm_demand: np.ndarray = self.cycle.demand[:, None] ** self.employers.sensitivity[None, :]
+        self.layoff_factor: np.ndarray = self.firm_demand**-scenario.market.layoff_cycle_elasticity
+        #: Vacancies open to the unemployed by week and firm, drawn at once (``employer_demand``).
+        self.vacancy_schedule: np.ndarray = self.employers.draw_vacancies(
+            self.firm_demand, scenario.market.hire_rate_weekly, self.streams.generator("employer_demand")
         )
 
         self.agent_views = agent_views
@@ -151,15 +179,14 @@ class Municipality(CaseworkRules, LabourMarketRules, LifeEventRules, AccountingR
 
         self.caseworkers = CaseworkerArrays(scenario.staff, self._extra_slots(), Team[st.team.upper()])
         self.caseworkers.hire(self, np.flatnonzero(self.caseworkers.active))
-        self._rates_by_year = {}
-        bud = scenario.budget
-        self._refund_first_weeks = np.asarray(bud.refund_band_first_weeks)
-        self._refund_above_last = np.asarray(bud.refund_rates) - bud.refund_rates[-1]
-        self._decay = self._relapse_decay_table()
-        b = scenario.behaviour
-        self._retention = b.effort_retention ** np.arange(MAX_EFFORT_AGE + 1)
-        self._earnings_total = 0.0
-        self._records = WeeklyRecords(self.n_weeks)
+        self._budget_years: dict[int, BudgetYear] = {}
+        #: Relapse hazard multiplier by weeks since the exit.
+        self.relapse_decay = self._relapse_decay_table()
+        #: Share of effort above the floor kept after k weeks.
+        self.retention = scenario.behaviour.effort_retention ** np.arange(MAX_EFFORT_AGE + 1)
+        #: Weekly earnings of everyone in a job taken from benefit (the municipal tax base).
+        self.earnings_total = 0.0
+        self.records = WeeklyRecords(self.n_weeks)
         mesa_step = self.step  # Mesa's wrapper: advances model.time and model.steps, then step()
 
         def step_within_horizon() -> None:
@@ -193,7 +220,7 @@ class Municipality(CaseworkRules, LabourMarketRules, LifeEventRules, AccountingR
         c = self.citizens
         return int(np.sum(TEAM_OF_STATE[c.state[: c.n]] == Team[self.params.strategy.team.upper()]))
 
-    def _extra_at_start(self) -> int:
+    def extra_at_start(self) -> int:
         """Extra caseworkers hired at the strategy start: the count, or enough for the target caseload."""
         st = self.params.strategy
         n = st.extra_caseworkers
@@ -224,9 +251,9 @@ class Municipality(CaseworkRules, LabourMarketRules, LifeEventRules, AccountingR
         scale = (self.cycle.unemployment / sc.market.reference_unemployment) ** sc.inflow.cycle_elasticity
         means = np.outer(scale, [getattr(sc.inflow, s.name.lower()) for s in INFLOW_STATES])
         counts = self.streams.generator("inflow").poisson(means)  # weeks × entry states
-        self._inflow_counts = counts.sum(axis=1)
+        self.inflow_counts: np.ndarray = counts.sum(axis=1)
         newcomers = np.repeat(np.tile(np.array(INFLOW_STATES, dtype=np.int8), self.n_weeks), counts.ravel())
-        arrival = np.repeat(np.arange(self.n_weeks), self._inflow_counts)
+        arrival = np.repeat(np.arange(self.n_weeks), self.inflow_counts)
         self.citizens = c = CitizenArrays(initial.size + newcomers.size, self.n_weeks)
         rng = self.streams.generator("population")
         common = {"pension_age": b.pension_age, "move_away_weekly": b.move_away_weekly}
@@ -237,43 +264,32 @@ class Municipality(CaseworkRules, LabourMarketRules, LifeEventRules, AccountingR
         draw_attributes(c, c.reserve(newcomers.size), newcomers, arrival, rng, initial=False, **common)
         everyone = np.arange(c.size)
         c.effort[everyone] = b.effort_floor
-        self._set_settle_week(everyone)
-        self._update_capacity(everyone)
+        set_settle_week(self, everyone)
+        update_capacity(self, everyone)
         # initial citizens under assessment are somewhere in it, not all at its start
         first = np.arange(initial.size)
         assessing = first[(initial == State.ACTIVITY_READY) & (c.capacity[first] < b.clarify_capacity)]
         c.assessment[assessing] = np.floor(rng.random(assessing.size) * b.assessment_meetings)
-        self._arrive(initial.size)
+        self.arrive(initial.size)
         c.history[0, : c.n] = c.state[: c.n]
         # who leaves in which week is known now: citizens by leaving week (not before arrival)
         leaving = np.maximum(c.leave_week, c.entry_week)
-        self._leavers = np.argsort(leaving, kind="stable")
-        self._leavers_from = np.searchsorted(leaving[self._leavers], np.arange(self.n_weeks + 1))
+        #: Citizens by the week they leave, and where each week's leavers start in that order.
+        self.leavers = np.argsort(leaving, kind="stable")
+        self.leavers_from = np.searchsorted(leaving[self.leavers], np.arange(self.n_weeks + 1))
 
-    def _arrive(self, count: int) -> np.ndarray:
+    def arrive(self, count: int) -> np.ndarray:
         """Let the next ``count`` drawn citizens enter the model."""
         ids = self.citizens.arrive(count)
         if self.agent_views:
             self._citizen_views.update((int(i), Citizen(self, int(i))) for i in ids)
         return ids
 
-    def _set_settle_week(self, ids: np.ndarray) -> None:
-        """Week from which citizens ``ids`` (on benefit) are in the last refund band."""
-        c = self.citizens
-        last_band = self.params.budget.refund_band_first_weeks[-1]
-        c.settle_week[ids] = c.benefit_since[ids] + last_band - 1 - c.wob_base[ids]
-
-    def _update_capacity(self, ids: np.ndarray) -> None:
-        c = self.citizens
-        wh, ws, wk = self.params.behaviour.capacity_weights
-        lost = wh * c.health[ids] + ws * c.social[ids] + wk * c.skills[ids]
-        c.capacity[ids] = np.clip(1.0 - lost, 0.0, 1.0)
-
     # ------------------------------------------------------------------ public queries
     def strategy_active(self, week: int | None = None) -> bool:
         """True if the strategy's levers are on in ``week`` (default: the current week)."""
         w = self.week if week is None else week
-        return self._period[0] <= w < self._period[1]
+        return self.period[0] <= w < self.period[1]
 
     def year_of(self, week: int) -> int:
         """Calendar year of a week index."""
@@ -303,58 +319,28 @@ class Municipality(CaseworkRules, LabourMarketRules, LifeEventRules, AccountingR
 
     # ------------------------------------------------------------------ the week
     def step(self) -> None:
-        """Simulate one week."""
+        """Simulate one week: the rules of :data:`WEEK`, in order."""
         if self.week >= self.n_weeks:
             self.running = False
             return
         w = self.week
-        on = self.strategy_active(w)
-        rec = self._records
-        self._staffing(w, on)
-        newcomers = self._inflow(w, on)
-        c = self.citizens
-        n = c.n
-        old = c.state[:n].copy()
-        self._new = old.copy()
-        self._moved = np.zeros(n, dtype=bool)
-        self._move(self._leavers[self._leavers_from[w] : self._leavers_from[w + 1]], State.GONE)
-
-        case = np.flatnonzero(IS_CASE[old] & ~self._moved)
-        self._assign(case, w, on)
-        met = self._meetings(case, w, rec)
-        self._met = np.zeros(n, dtype=bool)
-        self._met[met] = True
-        self._job_finding(case, old, w, on, rec)
-        self._sickness(case, old, w)
-        self._meeting_decisions(met, old, w, on)
-        self._resource_course_end(case, old, w)
-        self._education(case, old, w)
-        self._other_self_support(case, old, w)
-        self._reclassify(met, old)
-        self._relapse(w)
-        self._meeting_effects(met, w, on)
-        self._programmes(case, w, on)
-        self._barrier_shocks(case, w)
-        self._update_capacity(case)
-        self._commit(old, w, on)
-        rec.stocks[w] = np.bincount(self._new, minlength=N_STATES)
-        self._budget(w, on, rec, newcomers)
-        rec.flows[w] = np.bincount(
-            old[self._moved].astype(np.int64) * N_STATES + self._new[self._moved],
-            minlength=N_STATES * N_STATES,
-        ).reshape(N_STATES, N_STATES)
-        rec.unemployment[w] = self.cycle.unemployment[w]
-        c.history[w + 1, :n] = self._new
-        if self.agent_views:
-            self._remove_gone(old)
+        levers = Levers.in_week(self.params.strategy, self.strategy_active(w))
+        week = Week(index=w, year=self.year_of(w), levers=levers)
+        for rule in WEEK:
+            rule(self, week)
         self.week += 1
         if self.week >= self.n_weeks:
             self.running = False
 
-    def _remove_gone(self, old: np.ndarray) -> None:
-        """Take the citizens who left this week out of Mesa's agent set (their views stay readable)."""
-        gone = np.flatnonzero((self._new == State.GONE) & (old != State.GONE))
-        for i in gone:
+    def budget_year(self, year: int) -> BudgetYear:
+        """Benefit rates and the refund rule in force in ``year`` (resolved once per year)."""
+        if year not in self._budget_years:
+            self._budget_years[year] = budget_year(self.params.budget, year)
+        return self._budget_years[year]
+
+    def remove_agents_gone(self, gone: np.ndarray) -> None:
+        """Take the citizens of mask ``gone`` out of Mesa's agent set (their views stay readable)."""
+        for i in np.flatnonzero(gone):
             view = self._citizen_views.get(int(i))
             if view is not None:
                 view.remove()
@@ -363,110 +349,9 @@ class Municipality(CaseworkRules, LabourMarketRules, LifeEventRules, AccountingR
         """Run to the end of the horizon and return the result."""
         while self.running and self.week < self.n_weeks:
             self.step()
-        return RunResult.from_records(self.params, self._records)
+        return RunResult.from_records(self.params, self.records)
 
     def result_so_far(self) -> RunResult:
         """The weeks simulated so far (``self.week`` rows), e.g. to plot a run while it steps."""
-        full = RunResult.from_records(self.params, self._records)
+        full = RunResult.from_records(self.params, self.records)
         return RunResult(full.scenario, full.weekly.iloc[: self.week], full.flows[: self.week])
-
-    # ------------------------------------------------------------------ pieces of the week
-    def _move(self, ids: np.ndarray, to: State | np.ndarray) -> np.ndarray:
-        """Record a state change for those of ``ids`` not already changed this week."""
-        free = ~self._moved[ids]
-        ids = ids[free]
-        self._new[ids] = to if np.isscalar(to) else np.asarray(to)[free]
-        self._moved[ids] = True
-        return ids
-
-    def _inflow(self, w: int, on: bool) -> np.ndarray:
-        """This week's new claimants (drawn in advance) arrive; screened if the lever is on."""
-        ids = self._arrive(int(self._inflow_counts[w]))
-        if on and self.params.strategy.screening_triage:
-            self.citizens.screened[ids] = True
-        return ids
-
-    def _effort(self, ids: np.ndarray, w: int) -> np.ndarray:
-        c, b = self.citizens, self.params.behaviour
-        age = np.minimum(w - c.effort_week[ids], MAX_EFFORT_AGE)
-        return b.effort_floor + (c.effort[ids] - b.effort_floor) * self._retention[age]
-
-    def _commit(self, old: np.ndarray, w: int, on: bool) -> None:
-        """Write this week's state changes and their bookkeeping."""
-        c, sc = self.citizens, self.params
-        changed = np.flatnonzero(self._moved & (self._new != old))
-        prev, new = old[changed], self._new[changed]
-        job_left = changed[prev == State.SELF_SUPPORTING]
-        job_started = changed[new == State.SELF_SUPPORTING]
-        self._earnings_total += float(c.earnings[job_started].sum(dtype=np.float64))
-        self._earnings_total -= float(c.earnings[job_left].sum(dtype=np.float64))
-        followup = on and sc.strategy.relapse_followup  # ISU follows up exits from cash-benefit groups
-        if kernels.compiled():
-            exits, entering = kernels.commit_changes(
-                changed,
-                old,
-                self._new,
-                w,
-                w + sc.effects.followup_weeks if followup else NEVER,
-                COMMIT_TABLES,
-                COMMIT_CODES,
-                *(getattr(c, name) for name in COMMIT_COLUMNS),
-            )
-            self._schedule_relapse(exits, w)
-            self._enter_benefit(entering, w)
-            c.state[: self._new.size] = self._new
-            return
-        c.spell_start[changed] = w
-        c.assessment[changed] = 0  # an assessment belongs to the spell in which it was made
-        leaving_benefit = changed[IS_BENEFIT[prev] & ~IS_BENEFIT[new]]
-        c.wob_base[leaving_benefit] += w - c.benefit_since[leaving_benefit]
-        c.settle_week[leaving_benefit] = NEVER
-        exits = changed[IS_CASE[prev] & IS_SELF_SUPPORT[new]]
-        c.exit_week[exits] = w
-        c.n_exits[exits] += 1
-        c.last_benefit[exits] = old[exits]
-        if followup:
-            followed = exits[old[exits] != State.SICKNESS]
-            c.followup_until[followed] = w + sc.effects.followup_weeks
-        no_job = exits[self._new[exits] == State.EDUCATION]
-        c.employer[no_job] = -1
-        c.earnings[no_job] = 0
-        other = exits[(self._new[exits] == State.SELF_SUPPORTING) & (c.earnings[exits] == 0)]
-        c.employer[other] = -1
-        c.programme[exits] = PROGRAMME_NONE
-        self._schedule_relapse(exits, w)
-        entering = changed[~IS_BENEFIT[prev] & IS_BENEFIT[new] & (new != State.GONE)]
-        relapsed = entering[IS_SELF_SUPPORT[old[entering]]]
-        c.n_relapses[relapsed] += 1
-        c.relapse_week[relapsed] = NEVER
-        c.followup_until[relapsed] = NEVER
-        self._enter_benefit(entering, w)
-        c.employer[relapsed] = -1
-        c.earnings[relapsed] = 0
-        gone = changed[new == State.GONE]
-        c.earnings[gone] = 0
-        c.employer[gone] = -1
-        c.relapse_week[gone] = NEVER
-        c.followup_until[gone] = NEVER
-        left_case = changed[IS_CASE[prev] & ~IS_CASE[new]]
-        c.caseworker[left_case] = -1
-        c.programme[left_case] = PROGRAMME_NONE
-        to_permanent = left_case[~IS_SELF_SUPPORT[self._new[left_case]]]
-        c.employer[to_permanent] = -1  # an internship host is not kept into flex job or pension
-        c.state[: self._new.size] = self._new
-
-    def _enter_benefit(self, ids: np.ndarray, w: int) -> None:
-        """Start a benefit period; apply the refund reset rule (52 self-supported weeks in 156)."""
-        c, bud = self.citizens, self.params.budget
-        lo = max(w + 1 - bud.refund_reset_window_weeks, 1)
-        if kernels.compiled():
-            self_supported = kernels.weeks_in_states(c.history, lo, w + 1, ids, IS_SELF_SUPPORT)
-        else:
-            window = c.history[lo : w + 1, ids]
-            self_supported = IS_SELF_SUPPORT[window.clip(0)].sum(axis=0) if window.size else 0
-        reset = np.asarray(self_supported) >= bud.refund_reset_weeks
-        c.wob_base[ids[reset]] = 0
-        c.benefit_since[ids] = w
-        self._set_settle_week(ids)
-        c.effort[ids] = self.params.behaviour.effort_floor
-        c.effort_week[ids] = w

@@ -12,11 +12,14 @@ from conftest import with_section
 from raaderum.agents.caseworkers import CaseworkerArrays, assign_cases
 from raaderum.experiments import run_paired
 from raaderum.sim import kernels
+from raaderum.sim.accounting import budget_counts
+from raaderum.sim.life_events import _first_crossing_numpy
 from raaderum.sim.model import Municipality
 from raaderum.sim.parameters import Staff
 from raaderum.sim.scenario import default_scenario
 from raaderum.sim.states import Team
 from raaderum.sim.streams import RandomStreams
+from raaderum.sim.week import Levers, Week
 
 pytestmark = pytest.mark.skipif(not kernels.available(), reason="numba not installed")
 
@@ -42,7 +45,7 @@ def test_keyed_uniforms_are_identical(backend, dtype):
     streams = RandomStreams(11)
     ids = np.random.default_rng(0).integers(0, 2**31, 5000).astype(dtype)
     for purpose, week, draw in (("job_finding", 0, 0), ("relapse", 415, 3), ("programme", 2**20, 255)):
-        expected, got = both(backend, lambda p=purpose, w=week, d=draw: streams.uniform(p, w, ids, d))
+        expected, got = both(backend, lambda p=purpose, w=week, d=draw: streams.keyed_uniform(p, w, ids, d))
         np.testing.assert_array_equal(got, expected)
         assert got.dtype == np.float64 and got.min() >= 0 and got.max() < 1
 
@@ -79,10 +82,10 @@ def test_relapse_weeks_are_identical(backend):
     threshold = -np.log1p(-rng.random(n))
 
     def first():
+        args = (rate, constant, firm, covered, threshold, model.relapse_decay, model.layoff_factor)
         if kernels.compiled():
-            args = (rate, constant, firm, covered, threshold, model._decay, model._layoff_factor)
             return kernels.first_crossing(*args, w, horizon, 0.4)
-        return model._first_crossing(rate, constant, firm, covered, threshold, w, horizon, 0.4)
+        return _first_crossing_numpy(*args, w, horizon, 0.4)
 
     expected, got = both(backend, first)
     np.testing.assert_array_equal(got, expected)
@@ -94,8 +97,9 @@ def test_budget_counts_are_identical(backend):
     model = Municipality(sc, agent_views=False)
     for _ in range(80):
         model.step()
-    w = model.week
-    expected, got = both(backend, lambda: model._budget_counts(w))
+    w, n = model.week, model.citizens.n
+    week = Week(index=w, year=model.year_of(w), levers=Levers(), new=model.citizens.state[:n].copy())
+    expected, got = both(backend, lambda: budget_counts(model, week))
     np.testing.assert_array_equal(got[0], expected[0])
     assert got[1:] == expected[1:]
     assert expected[0].sum() > 0 and expected[1] > 0

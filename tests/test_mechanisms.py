@@ -5,17 +5,20 @@ import pandas as pd
 import pytest
 from conftest import with_section
 
+from raaderum.agents import Citizen
 from raaderum.experiments import run_paired
 from raaderum.sim.budget import LINE_INDEX, refund_share, weekly_rates
+from raaderum.sim.life_events import schedule_relapse
 from raaderum.sim.model import Municipality
 from raaderum.sim.states import IS_BENEFIT, State
+from raaderum.sim.week import Levers, Week
 
 
 def test_agent_views_do_not_change_results(scenario):
     with_views = Municipality(scenario, agent_views=True)
     without = Municipality(scenario, agent_views=False)
     pd.testing.assert_frame_equal(with_views.run().weekly, without.run().weekly)
-    assert len(without._citizen_views) == 0
+    assert len(without.agents_by_type.get(Citizen, [])) == 0
     assert without.citizen(5).state == with_views.citizen(5).state
 
 
@@ -41,7 +44,7 @@ def test_refund_line_equals_per_citizen_schedule(scenario):
             refund_share(wob, bud) if m.year_of(w) >= bud.refund_reform_year else bud.pre_reform_refund_rate
         )
         expected = float(np.sum(rates[states[on]] * share))
-        assert m._records.lines[w, LINE_INDEX["refund"]] == pytest.approx(expected, rel=1e-9)
+        assert m.records.lines[w, LINE_INDEX["refund"]] == pytest.approx(expected, rel=1e-9)
 
 
 def test_relapse_schedule_follows_the_hazard(scenario):
@@ -49,10 +52,10 @@ def test_relapse_schedule_follows_the_hazard(scenario):
     sc = with_section(sc, "market", layoff_cycle_elasticity=0.0)
     m = Municipality(sc, agent_views=False)
     ids = np.flatnonzero(m.citizens.state[: m.citizens.n] == State.ACTIVITY_READY)
-    m._new = m.citizens.state[: m.citizens.n].copy()
-    m._new[ids] = State.SELF_SUPPORTING
+    new = m.citizens.state[: m.citizens.n].copy()
+    new[ids] = State.SELF_SUPPORTING
     m.citizens.last_benefit[ids] = State.ACTIVITY_READY
-    m._schedule_relapse(ids, 0)
+    schedule_relapse(m, Week(index=0, year=sc.start_year, levers=Levers(), new=new), ids)
     week = m.citizens.relapse_week[ids]
     within_year = np.mean((week >= 0) & (week <= 52))
     expected = 1 - np.exp(-0.01 * 52)
@@ -135,7 +138,7 @@ def test_target_caseload_sets_the_number_of_extra_caseworkers(scenario):
     hired = np.sum(cw.active & cw.is_extra)
     assert hired == int(np.ceil(cases / 45.0)) - staff
     caseload = (
-        m._records.cases_by_team[start, Team.ACTIVITY_READY]
-        / m._records.caseworkers_by_team[start, Team.ACTIVITY_READY]
+        m.records.cases_by_team[start, Team.ACTIVITY_READY]
+        / m.records.caseworkers_by_team[start, Team.ACTIVITY_READY]
     )
     assert caseload <= 45.5

@@ -7,6 +7,7 @@ from conftest import short, with_section
 
 from raaderum.agents import Caseworker, Citizen, Employer
 from raaderum.experiments import run_paired, run_single
+from raaderum.sim.bookkeeping import enter_benefit
 from raaderum.sim.model import Municipality
 from raaderum.sim.states import IS_CASE, N_STATES, TEAM_OF_STATE, State
 
@@ -27,14 +28,14 @@ def test_every_citizen_in_exactly_one_state_every_week(model):
     first = entered.argmax(axis=0)
     weeks = np.arange(hist.shape[0])[:, None]
     assert np.all(entered == (weeks >= first[None, :]))
-    stocks = model._records.stocks
+    stocks = model.records.stocks
     np.testing.assert_array_equal(stocks.sum(axis=1), entered.sum(axis=1))
     for s in range(N_STATES):
         np.testing.assert_array_equal(stocks[:, s], (hist == s).sum(axis=1))
 
 
 def test_flows_match_stock_changes(model):
-    rec = model._records
+    rec = model.records
     net = rec.flows.sum(axis=1) - rec.flows.sum(axis=2)
     change = np.diff(
         np.vstack(
@@ -230,7 +231,7 @@ def test_no_stale_fields_after_state_changes(scenario, weeks):
     assert scheduled.sum() > 100  # relapses pending mid-run
     assert np.all(np.isin(state[scheduled], [State.SELF_SUPPORTING, State.EDUCATION]))
     assert np.all(c.relapse_week[:n][scheduled] >= model.week)
-    assert model._earnings_total == pytest.approx(float(c.earnings[:n][in_job].sum(dtype=np.float64)))
+    assert model.earnings_total == pytest.approx(float(c.earnings[:n][in_job].sum(dtype=np.float64)))
 
 
 def test_refund_weeks_match_an_independent_recount_from_history(scenario):
@@ -273,5 +274,35 @@ def test_refund_reset_boundaries(scenario, self_supported, weeks_back, reset):
     c.history[1 : w + 1, i] = State.ACTIVITY_READY
     end = w + 1 - weeks_back  # self-support in the weeks just before `end`
     c.history[end - self_supported : end, i] = State.SELF_SUPPORTING
-    m._enter_benefit(np.array([i]), w)
+    enter_benefit(m, np.array([i]), w)
     assert (c.wob_base[i] == 0) == reset
+
+
+def test_the_week_is_the_declared_list_and_the_odd_says_so():
+    """docs/ODD.md's process overview is generated from WEEK; the transitions run in WEEK's order."""
+    import inspect
+    import re
+    from pathlib import Path
+
+    from raaderum.sim.model import TRANSITION_ORDER, WEEK
+    from raaderum.sim.scenario import default_scenario
+    from raaderum.sim.week import Week, overview
+
+    odd = (Path(__file__).parents[1] / "docs" / "ODD.md").read_text(encoding="utf-8")
+    for name, rules in (("week", WEEK), ("transitions", TRANSITION_ORDER)):
+        block = re.search(rf"<!-- {name}:begin -->\n(.*?)\n<!-- {name}:end -->", odd, re.S)
+        assert block and block.group(1) == overview(rules), f"docs/ODD.md's {name} list is stale"
+    positions = [WEEK.index(rule) for rule in TRANSITION_ORDER]
+    assert positions == sorted(positions)
+    for rule in WEEK:
+        doc = inspect.getdoc(rule) or ""
+        assert len(doc.splitlines()) >= 1 and doc.endswith("."), f"{rule.__name__} needs its paragraph"
+        params = list(inspect.signature(rule).parameters)
+        assert params == ["m", "wk"], rule.__name__  # the model and the week's context, nothing else
+        source = inspect.getsource(rule)
+        assert not re.search(r"\bm\._", source), f"{rule.__name__} reaches a private attribute"
+    # the week's scratch state lives in the context, not on the model
+    m = Municipality(default_scenario(), agent_views=False)
+    m.step()
+    assert not {"_new", "_moved", "_met"} & set(vars(m))
+    assert {f.name for f in dataclasses.fields(Week)} >= {"old", "new", "moved", "met", "levers"}

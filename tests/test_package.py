@@ -16,8 +16,17 @@ SHORT = {"name": "short", "end_year": 2016, "strategy": {"end_year": 2016, "extr
 
 
 def test_the_wheel_installs_exactly_one_top_level_name(tmp_path):
+    import shutil
+
+    # a copy of the sources, so that no build/ folder of an earlier build can slip into the wheel
+    src = tmp_path / "src"
+    shutil.copytree(
+        ROOT,
+        src,
+        ignore=shutil.ignore_patterns(".git", "build", "*.egg-info", "__pycache__", ".venv", "raaderum-out"),
+    )
     proc = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(src)],
         capture_output=True,
         text=True,
     )

@@ -41,7 +41,7 @@ def test_a_scaled_municipality_has_proportional_stocks():
         model = Municipality(sc, agent_views=False)
         for _ in range(26):
             model.step()
-        stocks.append(model._records.stocks[25].astype(float))
+        stocks.append(model.records.stocks[25].astype(float))
     ratio = stocks[1][:7] / stocks[0][:7]  # the benefit states
     assert np.all(np.abs(ratio / 3 - 1) < 0.12), ratio
     assert stocks[1][:7].sum() / stocks[0][:7].sum() == pytest.approx(3, rel=0.03)
