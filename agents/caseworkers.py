@@ -82,49 +82,15 @@ class CaseworkerArrays:
         return np.bincount(self.team[self.active], minlength=len(Team))
 
 
-def water_fill(loads: np.ndarray, k: int) -> np.ndarray:
-    """Split ``k`` new cases over caseworkers so that the lowest caseloads are filled first.
-
-    Returns how many cases each caseworker gets (adding up to ``k``); afterwards the loads of
-    those who got cases differ by at most one, and nobody who got a case ends above anyone else.
-    """
-    m = loads.size
-    if m == 0 or k <= 0:
-        return np.zeros(m, dtype=np.int64)
-    order = np.argsort(loads, kind="stable")
-    sorted_loads = loads[order].astype(np.int64)
-    prefix = np.cumsum(sorted_loads)
-    # cost of raising the j lowest to the level of the j-th
-    cost = np.arange(1, m + 1) * sorted_loads - prefix
-    j = int(np.searchsorted(cost, k, side="right"))  # the j lowest are filled
-    level, extra = divmod(k + int(prefix[j - 1]), j)
-    give = np.zeros(m, dtype=np.int64)
-    give[:j] = level - sorted_loads[:j]
-    give[:extra] += 1
-    counts = np.zeros(m, dtype=np.int64)
-    counts[order] = give
-    return counts
-
-
 def assign_cases(teams: np.ndarray, cw: "CaseworkerArrays") -> np.ndarray:
     """Give each case needing a caseworker (one entry per case, its team) a slot.
 
-    Within a team, cases go to the active caseworkers with the lowest caseloads first
-    (:func:`water_fill`). Returns the slot per case (-1 if the team has nobody active) and adds
-    the cases to ``cw.caseload``.
+    Within a team, cases go to the active caseworkers with the lowest caseloads first (water
+    filling: afterwards the loads of those who got cases differ by at most one, and nobody who got
+    a case ends above anyone else; :func:`raaderum.sim.kernels.assign_cases`). Returns the slot
+    per case (-1 if the team has nobody active) and adds the cases to ``cw.caseload``.
     """
-    if kernels.compiled():
-        return kernels.assign_cases(teams, cw.active, cw.team, cw.caseload)
-    slots = np.full(teams.size, -1, dtype=np.int32)
-    for team in np.flatnonzero(np.bincount(teams, minlength=1)):
-        members = np.flatnonzero(cw.active & (cw.team == team))
-        if members.size == 0:
-            continue
-        pick = np.flatnonzero(teams == team)
-        counts = water_fill(cw.caseload[members], pick.size)
-        slots[pick] = np.repeat(members, counts)
-        cw.caseload[members] += counts
-    return slots
+    return kernels.assign_cases(teams, cw.active, cw.team, cw.caseload)
 
 
 def cases_to_hand_over(
@@ -157,45 +123,6 @@ def cases_to_hand_over(
     starts = np.flatnonzero(np.r_[True, s_slot[1:] != s_slot[:-1]])
     rank = np.arange(order.size) - np.repeat(starts, np.diff(np.r_[starts, order.size]))
     return order[rank < excess[s_slot]]
-
-
-def allocate_meetings(
-    slot: np.ndarray,
-    weeks_since: np.ndarray,
-    overdue: np.ndarray,
-    minutes: np.ndarray,
-    minutes_available: float,
-) -> np.ndarray:
-    """Decide which eligible cases get a meeting this week, within each caseworker's time.
-
-    Priority within a caseworker: cases overdue under the legal contact schedule first, then
-    the longest since the last meeting. A caseworker meets cases in that order while the
-    minutes add up to no more than ``minutes_available``.
-
-    Args:
-        slot: Caseworker slot of each eligible case.
-        weeks_since: Weeks since the last meeting.
-        overdue: True where the legal schedule calls for a meeting.
-        minutes: Minutes the meeting takes.
-        minutes_available: Meeting minutes per caseworker per week.
-
-    Returns:
-        Boolean mask over the inputs: who is met.
-    """
-    if slot.size == 0:
-        return np.zeros(0, dtype=bool)
-    since = np.minimum(weeks_since, (1 << 20) - 1).astype(np.int64)
-    key = (slot.astype(np.int64) << 21) | ((~overdue).astype(np.int64) << 20) | ((1 << 20) - 1 - since)
-    order = np.argsort(key, kind="stable")
-    s_slot = slot[order]
-    cum = np.cumsum(minutes[order])
-    starts = np.flatnonzero(np.concatenate(([True], s_slot[1:] != s_slot[:-1])))
-    group_len = np.diff(np.append(starts, s_slot.size))
-    before_group = np.repeat(cum[starts] - minutes[order][starts], group_len)
-    met_sorted = (cum - before_group) <= minutes_available
-    met = np.empty(slot.size, dtype=bool)
-    met[order] = met_sorted
-    return met
 
 
 class Caseworker(mesa.Agent):

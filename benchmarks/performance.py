@@ -4,8 +4,8 @@ Usage: python benchmarks/performance.py [--repeat N] [--sizes N ...] [--batch-ru
 
 Prints, in one run on this machine:
 
-1. the default paired run (Aabenraa 2016 with KIK, 2015-2022, weekly): engine time with the
-   compiled kernels and with pure numpy, and agent-steps per second;
+1. the default paired run (Aabenraa 2016 with KIK, 2015-2022, weekly): engine time and
+   agent-steps per second;
 2. the engine against the idiomatic Mesa reference (``benchmarks/mesa_reference.py``) on the same
    scenario and seeds, timed side by side, and the ratio;
 3. scaling in citizens (the default municipality scaled to 1k ... 250k citizens at the start, and
@@ -66,29 +66,21 @@ def paired_run(repeat: int) -> dict:
     from mesa_reference import agent_steps
 
     from raaderum.experiments import run_paired
-    from raaderum.sim import kernels
     from raaderum.sim.scenario import default_scenario
 
     sc = default_scenario()
-    out = {}
-    for backend in ("numba", "numpy"):
-        if backend == "numba" and not kernels.available():
-            continue
-        kernels.use(backend)
-        run_paired(sc)  # warm-up (and numba's compile or cache load)
-        times = []
-        for _ in range(repeat):
-            t0 = time.perf_counter()
-            result = run_paired(sc)
-            times.append(time.perf_counter() - t0)
-        steps = agent_steps(result.baseline) + agent_steps(result.strategy)
-        out[backend] = {"median": float(np.median(times)), "min": float(np.min(times)), "steps": steps}
-        print(
-            f"  {backend:5} kernels: median {np.median(times):.3f} s, min {np.min(times):.3f} s "
-            f"({repeat} repeats); {steps:,} agent-steps, {steps / np.median(times) / 1e6:.1f} M/s"
-        )
-    kernels.use("numba" if kernels.available() else "numpy")
-    return out
+    run_paired(sc)  # warm-up (and numba's compile or cache load)
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        result = run_paired(sc)
+        times.append(time.perf_counter() - t0)
+    steps = agent_steps(result.baseline) + agent_steps(result.strategy)
+    print(
+        f"  compiled kernels: median {np.median(times):.3f} s, min {np.min(times):.3f} s "
+        f"({repeat} repeats); {steps:,} agent-steps, {steps / np.median(times) / 1e6:.1f} M/s"
+    )
+    return {"numba": {"median": float(np.median(times)), "min": float(np.min(times)), "steps": steps}}
 
 
 # ---------------------------------------------------------------------------- 2. vs reference
@@ -244,18 +236,12 @@ def markdown(args, paired, versus, sizes, batch) -> str:
         "| figure | value | goal |",
         "|---|---|---|",
     ]
-    best = paired.get("numba", paired["numpy"])
+    best = paired["numba"]
     lines.append(
         f"| default paired run, compiled kernels (median of {args.repeat}) | **{best['median']:.2f} s** "
         f"(min {best['min']:.2f} s), {best['steps'] / best['median'] / 1e6:.1f} M agent-steps/s "
         f"| ≤ {GOALS['paired']} s — {met(best['median'] <= GOALS['paired'])} |"
     )
-    if "numba" in paired:
-        p = paired["numpy"]
-        lines.append(
-            f"| default paired run, pure numpy (`RAADERUM_KERNELS=numpy`) | {p['median']:.2f} s "
-            f"(min {p['min']:.2f} s) | |"
-        )
     if versus:
         lines.append(
             f"| Mesa reference vs engine, same scenario and seeds ({len(versus['rows'])} paired run(s)) "

@@ -7,7 +7,7 @@ import numpy as np
 from . import kernels
 from .budget import BENEFIT_LINE_INDEX, BENEFIT_STATE_CODES, LINE_INDEX
 from .scenario import WEEKS_PER_YEAR
-from .states import IS_CASE, N_STATES, State
+from .states import IS_CASE, State
 from .week import Week
 
 if TYPE_CHECKING:
@@ -76,13 +76,4 @@ def budget_counts(m: "Municipality", wk: Week) -> tuple[np.ndarray, int, int, in
     first_weeks = m.budget_year(wk.year).band_first_weeks
     columns = (c.settle_week, c.wob_base, c.benefit_since, c.followup_until, c.exit_week)
     columns = tuple(col[:n] for col in columns)
-    if kernels.compiled():
-        return kernels.budget_counts(new, *columns, IS_CASE, first_weeks, w)
-    young = np.flatnonzero(c.settle_week[:n] > w)
-    band = np.maximum(np.searchsorted(first_weeks, c.refund_weeks(young, w), side="right") - 1, 0)
-    cells = new[young].astype(np.int64) * first_weeks.size + band
-    counts = np.bincount(cells, minlength=N_STATES * first_weeks.size).reshape(N_STATES, -1)
-    case_now = np.flatnonzero(IS_CASE[new])
-    case_weeks = int(c.refund_weeks(case_now, w).sum(dtype=np.int64))
-    followed = np.count_nonzero((c.followup_until[:n] >= w) & (c.exit_week[:n] < w))
-    return counts, case_now.size, case_weeks, int(followed)
+    return kernels.budget_counts(new, *columns, IS_CASE, first_weeks, w)

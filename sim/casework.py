@@ -4,7 +4,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..agents.caseworkers import VACANT, allocate_meetings, assign_cases, cases_to_hand_over
+from ..agents.caseworkers import VACANT, assign_cases, cases_to_hand_over
 from ..agents.citizens import PROGRAMME_COURSE, PROGRAMME_INTERNSHIP, PROGRAMME_NONE
 from . import kernels
 from .citizen_state import effort, mean_barrier
@@ -88,28 +88,25 @@ def meetings(m: "Municipality", wk: Week) -> None:
     """
     c, cw, s, b = m.citizens, m.caseworkers, m.params.staff, m.params.behaviour
     w, case, rec = wk.index, wk.case, m.records
-    if kernels.compiled():
-        pick, key, minutes, overdue = kernels.meeting_candidates(
-            case,
-            c.caseworker,
-            c.last_meeting,
-            c.spell_start,
-            c.state,
-            c.capacity,
-            w,
-            s.legal_first_period_weeks,
-            s.legal_interval_first_weeks,
-            s.legal_interval_later_weeks,
-            s.min_weeks_between_meetings,
-            int(State.ACTIVITY_READY),
-            np.float32(b.clarify_capacity),  # the float32 capacity column is compared in float32
-            s.assessment_meeting_minutes,
-            s.meeting_minutes,
-        )
-        order = np.argsort(key, kind="stable")
-        met = case[pick[kernels.meet_in_order(order, key, minutes, cw.minutes_per_week)]]
-    else:
-        met, overdue = _meetings_numpy(m, case, w)
+    pick, key, minutes, overdue = kernels.meeting_candidates(
+        case,
+        c.caseworker,
+        c.last_meeting,
+        c.spell_start,
+        c.state,
+        c.capacity,
+        w,
+        s.legal_first_period_weeks,
+        s.legal_interval_first_weeks,
+        s.legal_interval_later_weeks,
+        s.min_weeks_between_meetings,
+        int(State.ACTIVITY_READY),
+        np.float32(b.clarify_capacity),  # the float32 capacity column is compared in float32
+        s.assessment_meeting_minutes,
+        s.meeting_minutes,
+    )
+    order = np.argsort(key, kind="stable")
+    met = case[pick[kernels.meet_in_order(order, key, minutes, cw.minutes_per_week)]]
     rec.overdue[w] = overdue
     cw.meetings[:] = np.bincount(c.caseworker[met], minlength=cw.n)
     rec.meetings[w] = met.size
@@ -120,24 +117,6 @@ def meetings(m: "Municipality", wk: Week) -> None:
     wk.met = met
     wk.met_mask = np.zeros(wk.old.size, dtype=bool)
     wk.met_mask[met] = True
-
-
-def _meetings_numpy(m: "Municipality", case: np.ndarray, w: int) -> tuple[np.ndarray, int]:
-    """Who of ``case`` is met this week, and how many are overdue (pure numpy)."""
-    c, cw, s = m.citizens, m.caseworkers, m.params.staff
-    slot = c.caseworker[case]
-    since = w - c.last_meeting[case]
-    early = (w - c.spell_start[case]) < s.legal_first_period_weeks
-    interval = np.where(early, s.legal_interval_first_weeks, s.legal_interval_later_weeks)
-    eligible = (slot >= 0) & (since >= s.min_weeks_between_meetings)
-    b = m.params.behaviour
-    assessing = (c.state[case] == State.ACTIVITY_READY) & (c.capacity[case] < b.clarify_capacity)
-    minutes = np.where(assessing, s.assessment_meeting_minutes, s.meeting_minutes)
-    pick = np.flatnonzero(eligible)
-    met_mask = allocate_meetings(
-        slot[pick], since[pick], since[pick] >= interval[pick], minutes[pick], cw.minutes_per_week
-    )
-    return case[pick[met_mask]], int(np.sum(since >= interval))
 
 
 def assessments(m: "Municipality", wk: Week) -> None:

@@ -1,85 +1,22 @@
-"""Compiled (numba) versions of the weekly hot spots, and the switch between them and pure numpy.
+"""The compiled (numba) kernels of the weekly hot spots: each is the only implementation of its rule.
 
-Each kernel here gives exactly the same numbers as the numpy code it replaces (tests check both on the
-same inputs and whole runs for identical results). The numpy versions stay where they were
-(:meth:`raaderum.sim.streams.RandomStreams.uniform`, :func:`raaderum.agents.caseworkers.assign_cases`,
-meetings in :mod:`raaderum.sim.casework`, the commit and the refund-reset window in
-:mod:`raaderum.sim.model`, relapse scheduling in :mod:`raaderum.sim.life_events`, the budget counts in
-:mod:`raaderum.sim.accounting`) and are used when numba is missing or when the environment variable
-``RAADERUM_KERNELS=numpy`` is set.
-
-Why compiled code: a default run spends most of its time on the overhead of many small numpy
-calls, not on arithmetic (see ``BENCHMARKS.md``). A kernel replaces a dozen calls by one loop.
+A default run spends most of its time on the overhead of many small numpy calls, not on
+arithmetic (``BENCHMARKS.md``); a kernel replaces a dozen calls by one loop. numba is a required
+dependency. The pure-numpy versions these kernels replaced live on in ``tests/oracles.py`` as test
+oracles with the same signatures: ``tests/test_kernels.py`` checks every kernel against its oracle
+on the same inputs, and whole runs with all kernels swapped for the oracles, bit for bit.
 Transcendental functions (log, exp) stay in numpy, whose SIMD versions may differ from libm in
 the last bit; the kernels only add, multiply, compare, sort and hash.
 """
 
-import logging
-import os
+from typing import NamedTuple
 
+import numba
 import numpy as np
-
-log = logging.getLogger(__name__)
-
-try:
-    import numba
-except ImportError:  # pragma: no cover - exercised on machines without numba
-    numba = None
-
-#: Backends a run can use.
-BACKENDS = ("numba", "numpy")
-_backend = "numpy"
-
-
-def available() -> bool:
-    """True if numba can be imported."""
-    return numba is not None
-
-
-def use(backend: str) -> None:
-    """Choose the kernels for runs that start from now on in this process.
-
-    Args:
-        backend: ``"numba"`` (compiled) or ``"numpy"`` (pure numpy). Results are identical.
-
-    Raises:
-        ValueError: An unknown backend, or ``"numba"`` without numba installed.
-    """
-    global _backend
-    if backend not in BACKENDS:
-        raise ValueError(f"kernels must be one of {', '.join(BACKENDS)}, got {backend!r}")
-    if backend == "numba" and numba is None:
-        raise ValueError("kernels 'numba' need numba installed (pip install numba)")
-    _backend = backend
-
-
-def backend() -> str:
-    """The kernels in use: ``"numba"`` or ``"numpy"``."""
-    return _backend
-
-
-def compiled() -> bool:
-    """True if the compiled kernels are in use."""
-    return _backend == "numba"
-
-
-def _choose_from_environment() -> None:
-    wanted = os.environ.get("RAADERUM_KERNELS", "").strip().lower()
-    if wanted == "numpy" or (not wanted and numba is None):
-        use("numpy")
-    elif wanted in ("", "numba"):
-        try:
-            use("numba")
-        except ValueError:
-            log.warning("RAADERUM_KERNELS=numba but numba is not installed; using pure numpy")
-            use("numpy")
-    else:
-        log.warning("RAADERUM_KERNELS=%s is not one of %s; using pure numpy", wanted, ", ".join(BACKENDS))
-        use("numpy")
 
 
 def _jit(func):
-    return numba.njit(cache=True, nogil=True)(func) if numba is not None else func
+    return numba.njit(cache=True, nogil=True)(func)
 
 
 # ---------------------------------------------------------------------- keyed uniforms
@@ -203,7 +140,7 @@ def meet_in_order(
 ) -> np.ndarray:  # pragma: no cover
     """Who is met: in ``order``, each caseworker (``key >> 21``) meets cases while the minutes fit.
 
-    The sums run in the order and with the rounding of :func:`raaderum.agents.caseworkers.allocate_meetings`.
+    The sums run in the order and with the rounding of the numpy oracle (``tests/oracles.py``).
     """
     n = order.size
     met = np.zeros(n, dtype=np.bool_)
@@ -226,7 +163,11 @@ def meet_in_order(
 def assign_cases(
     teams: np.ndarray, active: np.ndarray, team_of_slot: np.ndarray, caseload: np.ndarray
 ) -> np.ndarray:  # pragma: no cover
-    """Compiled :func:`raaderum.agents.caseworkers.assign_cases`; updates ``caseload`` in place."""
+    """Cases go to the team's active caseworkers with the lowest caseloads first; updates ``caseload``.
+
+    The ``j`` lowest caseloads are raised to a common level (water filling), the remainder one
+    each to the lowest; a team with nobody active gives -1.
+    """
     slots = np.full(teams.size, -1, dtype=np.int32)
     if teams.size == 0:
         return slots
@@ -263,6 +204,35 @@ def assign_cases(
 
 
 # ---------------------------------------------------------------------- weekly commit
+class CommitColumns(NamedTuple):
+    """The citizen columns the weekly commit updates in place (one array each, by citizen id)."""
+
+    spell_start: np.ndarray
+    assessment: np.ndarray
+    wob_base: np.ndarray
+    benefit_since: np.ndarray
+    settle_week: np.ndarray
+    exit_week: np.ndarray
+    n_exits: np.ndarray
+    last_benefit: np.ndarray
+    followup_until: np.ndarray
+    employer: np.ndarray
+    earnings: np.ndarray
+    programme: np.ndarray
+    n_relapses: np.ndarray
+    relapse_week: np.ndarray
+    caseworker: np.ndarray
+
+
+class CommitTables(NamedTuple):
+    """What the commit needs to know of the states: three tables by state code, and the codes."""
+
+    is_benefit: np.ndarray
+    is_case: np.ndarray
+    is_self_support: np.ndarray
+    codes: np.ndarray  # SELF_SUPPORTING, EDUCATION, GONE, SICKNESS, NEVER, PROGRAMME_NONE
+
+
 @_jit
 def commit_changes(
     changed: np.ndarray,
@@ -270,25 +240,10 @@ def commit_changes(
     new: np.ndarray,
     week: int,
     followup_until_week: int,
-    tables: np.ndarray,
-    codes: np.ndarray,
-    spell_start: np.ndarray,
-    assessment: np.ndarray,
-    wob_base: np.ndarray,
-    benefit_since: np.ndarray,
-    settle_week: np.ndarray,
-    exit_week: np.ndarray,
-    n_exits: np.ndarray,
-    last_benefit: np.ndarray,
-    followup_until: np.ndarray,
-    employer: np.ndarray,
-    earnings: np.ndarray,
-    programme: np.ndarray,
-    n_relapses: np.ndarray,
-    relapse_week: np.ndarray,
-    caseworker: np.ndarray,
+    tables: CommitTables,
+    cols: CommitColumns,
 ) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover
-    """The bookkeeping of ``Municipality._commit`` for the citizens who changed state this week.
+    """The bookkeeping of :func:`raaderum.sim.bookkeeping.commit` for the citizens who changed state.
 
     Args:
         changed: Ids of the citizens whose state changed.
@@ -296,28 +251,19 @@ def commit_changes(
         new: State of every citizen at the end of the week.
         week: This week.
         followup_until_week: End of follow-up for this week's exits; below ``week`` if none.
-        tables: Rows IS_BENEFIT, IS_CASE, IS_SELF_SUPPORT (booleans by state code).
-        codes: SELF_SUPPORTING, EDUCATION, GONE, SICKNESS, NEVER, PROGRAMME_NONE.
-        spell_start: Citizen column (as are the remaining arguments), updated in place.
-        assessment: Citizen column.
-        wob_base: Citizen column.
-        benefit_since: Citizen column.
-        settle_week: Citizen column.
-        exit_week: Citizen column.
-        n_exits: Citizen column.
-        last_benefit: Citizen column.
-        followup_until: Citizen column.
-        employer: Citizen column.
-        earnings: Citizen column.
-        programme: Citizen column.
-        n_relapses: Citizen column.
-        relapse_week: Citizen column.
-        caseworker: Citizen column.
+        tables: The state tables and codes.
+        cols: The citizen columns, updated in place.
 
     Returns:
         The exits (to schedule their relapse) and those entering benefit (to start their period).
     """
-    is_benefit, is_case, is_self = tables[0], tables[1], tables[2]
+    spell_start, assessment, wob_base = cols.spell_start, cols.assessment, cols.wob_base
+    benefit_since, settle_week, exit_week = cols.benefit_since, cols.settle_week, cols.exit_week
+    n_exits, last_benefit, followup_until = cols.n_exits, cols.last_benefit, cols.followup_until
+    employer, earnings, programme = cols.employer, cols.earnings, cols.programme
+    n_relapses, relapse_week, caseworker = cols.n_relapses, cols.relapse_week, cols.caseworker
+    is_benefit, is_case, is_self = tables.is_benefit, tables.is_case, tables.is_self_support
+    codes = tables.codes
     self_supporting, education, gone = codes[0], codes[1], codes[2]
     sickness, never, no_programme = codes[3], codes[4], codes[5]
     exits = np.empty(changed.size, dtype=np.int64)
@@ -398,7 +344,7 @@ def budget_counts(
     band_first_weeks: np.ndarray,
     week: int,
 ) -> tuple[np.ndarray, int, int, int]:  # pragma: no cover
-    """Counts for the weekly budget in one pass over the citizens (see ``AccountingRules``).
+    """Counts for the weekly budget in one pass over the citizens (:func:`raaderum.sim.accounting.budget`).
 
     Returns:
         Citizens not yet in the last refund band by (state, band); the number of citizens in
@@ -424,6 +370,3 @@ def budget_counts(
         if followup_until[i] >= week and exit_week[i] < week:
             followed += 1
     return counts, case_n, case_weeks, followed
-
-
-_choose_from_environment()

@@ -134,36 +134,8 @@ def schedule_relapse(m: "Municipality", wk: Week, ids: np.ndarray) -> None:
     threshold = -np.log1p(-m.streams.uniform("relapse_threshold", w, ids))
     args = (rate, constant, firm, covered, threshold, m.relapse_decay, m.layoff_factor, w, horizon)
     multiplier = sc.effects.followup_relapse_multiplier
-    if kernels.compiled():
-        first = kernels.first_crossing(*args, multiplier)
-    else:
-        first = _first_crossing_numpy(*args, multiplier)
+    first = kernels.first_crossing(*args, multiplier)
     c.relapse_week[ids] = np.where(first >= 0, w + 1 + first, NEVER)
-
-
-def _first_crossing_numpy(
-    rate: np.ndarray,
-    constant: np.ndarray,
-    firm: np.ndarray,
-    covered: np.ndarray,
-    threshold: np.ndarray,
-    decay: np.ndarray,
-    layoff_factor: np.ndarray,
-    w: int,
-    horizon: int,
-    followup_multiplier: float,
-) -> np.ndarray:
-    """Pure-numpy :func:`~raaderum.sim.kernels.first_crossing`: the whole (exits × weeks) hazard."""
-    k = np.arange(1, horizon + 1)
-    h = np.where(constant[:, None], rate[:, None], rate[:, None] * decay[k][None, :])
-    job = firm >= 0
-    h[job] *= layoff_factor[w + 1 : w + 1 + horizon, firm[job]].T
-    followed = covered > 0
-    if followed.any():
-        h[followed] *= np.where(k[None, :] <= covered[followed][:, None], followup_multiplier, 1.0)
-    hit = np.cumsum(h, axis=1) >= threshold[:, None]
-    first = hit.argmax(axis=1)
-    return np.where(hit[np.arange(rate.size), first], first, -1)
 
 
 def barrier_shocks(m: "Municipality", wk: Week) -> None:

@@ -10,7 +10,8 @@ Two kinds of draw are offered for each purpose:
   drawn for, so a strategy that changes who is at risk leaves everybody else's luck untouched.
   This is what makes baseline and strategy share every random draw the strategy does not change
   (common random numbers), with draws made only for the agents at risk. The mixing function is
-  SplitMix64's finaliser (Steele, Lea & Flood 2014), applied to a per-purpose key.
+  SplitMix64's finaliser (Steele, Lea & Flood 2014), applied to a per-purpose key
+  (:func:`raaderum.sim.kernels.keyed_uniform`).
 """
 
 from dataclasses import dataclass
@@ -83,12 +84,6 @@ DECISIONS = {
     )
 }
 
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-_M1 = np.uint64(0xBF58476D1CE4E5B9)
-_M2 = np.uint64(0x94D049BB133111EB)
-_S30, _S27, _S31, _S11 = (np.uint64(s) for s in (30, 27, 31, 11))
-_TO_UNIT = 1.0 / float(1 << 53)
-
 
 def fresh_seed_sequence(seed: int | np.random.SeedSequence) -> np.random.SeedSequence:
     """A SeedSequence that has spawned no children yet, for an int or a SeedSequence.
@@ -143,11 +138,4 @@ class RandomStreams:
             ids: Agent indices (< 2**32).
             draw: Index of the draw within the purpose (< 256).
         """
-        if kernels.compiled():
-            return kernels.keyed_uniform(self._keys[purpose], week, draw, ids)
-        counter = np.uint64((week << 40) | (draw << 32)) + ids.astype(np.uint64)
-        z = counter * _GOLDEN + self._keys[purpose]
-        z = (z ^ (z >> _S30)) * _M1
-        z = (z ^ (z >> _S27)) * _M2
-        z ^= z >> _S31
-        return (z >> _S11).astype(np.float64) * _TO_UNIT
+        return kernels.keyed_uniform(self._keys[purpose], week, draw, ids)

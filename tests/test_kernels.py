@@ -1,74 +1,68 @@
-"""The compiled kernels give exactly the numbers of the pure-numpy code they replace."""
+"""The compiled kernels give exactly the numbers of the pure-numpy oracles (tests/oracles.py).
 
-import os
-import subprocess
-import sys
+Each kernel is compared with its oracle on the same inputs; then whole runs with every kernel
+swapped for its oracle must equal the compiled runs bit for bit.
+"""
 
 import numpy as np
+import oracles
 import pandas as pd
 import pytest
 from conftest import with_section
 
-from raaderum.agents.caseworkers import CaseworkerArrays, assign_cases
+from raaderum.agents.caseworkers import CaseworkerArrays
 from raaderum.experiments import run_paired
-from raaderum.sim import kernels
-from raaderum.sim.accounting import budget_counts
-from raaderum.sim.life_events import _first_crossing_numpy
+from raaderum.sim import bookkeeping, kernels
 from raaderum.sim.model import Municipality
 from raaderum.sim.parameters import Staff
 from raaderum.sim.scenario import default_scenario
-from raaderum.sim.states import Team
+from raaderum.sim.states import IS_CASE, IS_SELF_SUPPORT, State, Team
 from raaderum.sim.streams import RandomStreams
-from raaderum.sim.week import Levers, Week
-
-pytestmark = pytest.mark.skipif(not kernels.available(), reason="numba not installed")
 
 
 @pytest.fixture
-def backend():
-    """Switch kernels inside a test and restore the process's choice afterwards."""
-    before = kernels.backend()
-    yield kernels.use
-    kernels.use(before)
+def oracle_kernels(monkeypatch):
+    """Every kernel replaced by its numpy oracle for the duration of a test."""
+    for name in oracles.KERNELS:
+        monkeypatch.setattr(kernels, name, getattr(oracles, name))
 
 
-def both(backend, func):
-    """``func()`` with pure numpy and with the compiled kernels."""
-    backend("numpy")
-    expected = func()
-    backend("numba")
-    return expected, func()
+def test_every_kernel_has_an_oracle():
+    import inspect
+
+    compiled = {n for n, f in vars(kernels).items() if hasattr(f, "py_func")}
+    assert compiled == set(oracles.KERNELS)
+    for name in oracles.KERNELS:
+        kernel = inspect.signature(getattr(kernels, name).py_func)
+        assert list(inspect.signature(getattr(oracles, name)).parameters) == list(kernel.parameters), name
 
 
 @pytest.mark.parametrize("dtype", [np.int64, np.int32, np.intp])
-def test_keyed_uniforms_are_identical(backend, dtype):
-    streams = RandomStreams(11)
+def test_keyed_uniforms_are_identical(dtype):
     ids = np.random.default_rng(0).integers(0, 2**31, 5000).astype(dtype)
-    for purpose, week, draw in (("job_finding", 0, 0), ("relapse", 415, 3), ("programme", 2**20, 255)):
-        expected, got = both(backend, lambda p=purpose, w=week, d=draw: streams.keyed_uniform(p, w, ids, d))
-        np.testing.assert_array_equal(got, expected)
+    for key, week, draw in ((np.uint64(7), 0, 0), (np.uint64(2**63 + 5), 415, 3), (np.uint64(1), 2**20, 255)):
+        got = kernels.keyed_uniform(key, week, draw, ids)
+        np.testing.assert_array_equal(got, oracles.keyed_uniform(key, week, draw, ids))
         assert got.dtype == np.float64 and got.min() >= 0 and got.max() < 1
 
 
-def test_case_assignment_is_identical(backend):
-    rng = np.random.default_rng(3)
-    for trial in range(50):
-        staff = Staff(caseworkers_activity_ready=int(rng.integers(1, 20)), caseworkers_job_ready=3)
-        cw = CaseworkerArrays(staff, int(rng.integers(0, 8)), Team.ACTIVITY_READY)
-        cw.active[:] = rng.random(cw.n) < 0.8
-        start = rng.integers(0, 120, cw.n).astype(np.int32)
-        teams = rng.integers(0, 3, int(rng.integers(0, 400))).astype(np.int8)
-
-        def assign(cw=cw, start=start, teams=teams):
-            cw.caseload[:] = start
-            return assign_cases(teams, cw), cw.caseload.copy()
-
-        (slots_np, load_np), (slots_nb, load_nb) = both(backend, assign)
-        np.testing.assert_array_equal(slots_nb, slots_np, err_msg=f"trial {trial}")
-        np.testing.assert_array_equal(load_nb, load_np, err_msg=f"trial {trial}")
+def test_case_assignment_is_identical():
+    rng = np.random.default_rng(2)
+    for _ in range(20):
+        cw = CaseworkerArrays(
+            Staff(caseworkers_activity_ready=7, caseworkers_job_ready=5), 3, Team.ACTIVITY_READY
+        )
+        cw.active[rng.random(cw.n) < 0.2] = False
+        start = rng.integers(0, 60, cw.n).astype(cw.caseload.dtype)
+        teams = rng.integers(0, len(Team), rng.integers(0, 200)).astype(np.int8)
+        load_k, load_o = start.copy(), start.copy()
+        slots_k = kernels.assign_cases(teams, cw.active, cw.team, load_k)
+        slots_o = oracles.assign_cases(teams, cw.active, cw.team, load_o)
+        np.testing.assert_array_equal(slots_k, slots_o)
+        np.testing.assert_array_equal(load_k, load_o)
 
 
-def test_relapse_weeks_are_identical(backend):
+def test_relapse_weeks_are_identical():
     """Exits with and without an employer, sick and education exits, with follow-up."""
     sc = default_scenario().replace(end_year=2018)
     model = Municipality(sc, agent_views=False)
@@ -80,64 +74,128 @@ def test_relapse_weeks_are_identical(backend):
     firm[constant] = -1
     covered = np.where(rng.random(n) < 0.3, rng.integers(1, 60, n), 0)
     threshold = -np.log1p(-rng.random(n))
-
-    def first():
-        args = (rate, constant, firm, covered, threshold, model.relapse_decay, model.layoff_factor)
-        if kernels.compiled():
-            return kernels.first_crossing(*args, w, horizon, 0.4)
-        return _first_crossing_numpy(*args, w, horizon, 0.4)
-
-    expected, got = both(backend, first)
-    np.testing.assert_array_equal(got, expected)
+    args = (
+        rate,
+        constant,
+        firm,
+        covered,
+        threshold,
+        model.relapse_decay,
+        model.layoff_factor,
+        w,
+        horizon,
+        0.4,
+    )
+    got = kernels.first_crossing(*args)
+    np.testing.assert_array_equal(got, oracles.first_crossing(*args))
     assert (got == -1).any() and (got >= 0).any()
 
 
-def test_budget_counts_are_identical(backend):
+@pytest.fixture(scope="module")
+def midrun():
+    """A model 80 weeks into a run with every lever on (the state the kernels meet)."""
     sc = default_scenario().with_values({"end_year": 2017, "strategy.end_year": 2017})
     model = Municipality(sc, agent_views=False)
     for _ in range(80):
         model.step()
-    w, n = model.week, model.citizens.n
-    week = Week(index=w, year=model.year_of(w), levers=Levers(), new=model.citizens.state[:n].copy())
-    expected, got = both(backend, lambda: budget_counts(model, week))
+    return model
+
+
+def test_meeting_allocation_is_identical(midrun):
+    c, s, w = midrun.citizens, midrun.params.staff, midrun.week
+    case = np.flatnonzero(IS_CASE[c.state[: c.n]])
+    args = (
+        case,
+        c.caseworker,
+        c.last_meeting,
+        c.spell_start,
+        c.state,
+        c.capacity,
+        w,
+        s.legal_first_period_weeks,
+        s.legal_interval_first_weeks,
+        s.legal_interval_later_weeks,
+        s.min_weeks_between_meetings,
+        int(State.ACTIVITY_READY),
+        np.float32(midrun.params.behaviour.clarify_capacity),
+        s.assessment_meeting_minutes,
+        s.meeting_minutes,
+    )
+    got, expected = kernels.meeting_candidates(*args), oracles.meeting_candidates(*args)
+    for g, e in zip(got[:3], expected[:3], strict=True):
+        np.testing.assert_array_equal(g, e)
+    assert got[3] == expected[3] > 0
+    order = np.argsort(got[1], kind="stable")
+    for minutes in (300.0, midrun.caseworkers.minutes_per_week, 1e9):
+        met = kernels.meet_in_order(order, got[1], got[2], minutes)
+        np.testing.assert_array_equal(met, oracles.meet_in_order(order, got[1], got[2], minutes))
+
+
+def test_budget_counts_and_the_reset_window_are_identical(midrun):
+    c, n, w = midrun.citizens, midrun.citizens.n, midrun.week
+    state = c.state[:n].copy()
+    columns = tuple(
+        col[:n] for col in (c.settle_week, c.wob_base, c.benefit_since, c.followup_until, c.exit_week)
+    )
+    first_weeks = np.asarray(midrun.params.budget.refund_band_first_weeks)
+    got = kernels.budget_counts(state, *columns, IS_CASE, first_weeks, w)
+    expected = oracles.budget_counts(state, *columns, IS_CASE, first_weeks, w)
     np.testing.assert_array_equal(got[0], expected[0])
     assert got[1:] == expected[1:]
-    assert expected[0].sum() > 0 and expected[1] > 0
+    ids = np.arange(0, n, 7)
+    for lo in (1, max(w - 156, 1), w):
+        got = kernels.weeks_in_states(c.history, lo, w + 1, ids, IS_SELF_SUPPORT)
+        np.testing.assert_array_equal(
+            got, oracles.weeks_in_states(c.history, lo, w + 1, ids, IS_SELF_SUPPORT)
+        )
 
 
-@pytest.mark.parametrize("levers", ["kik", "every lever"])
-def test_whole_runs_are_identical(backend, levers):
+def test_the_commit_is_identical(midrun):
+    c, n, w = midrun.citizens, midrun.citizens.n, midrun.week
+    rng = np.random.default_rng(5)
+    old = c.state[:n].copy()
+    new = old.copy()
+    changed = np.sort(rng.choice(n, 600, replace=False))
+    new[changed] = rng.integers(0, len(State), changed.size).astype(np.int8)
+    changed = changed[new[changed] != old[changed]]
+    results = []
+    for impl in (kernels.commit_changes, oracles.commit_changes):
+        cols = kernels.CommitColumns(*(getattr(c, f)[:n].copy() for f in kernels.CommitColumns._fields))
+        exits, entering = impl(changed, old, new, w, w + 40, bookkeeping.COMMIT_TABLES, cols)
+        results.append((exits, entering, cols))
+    (e1, n1, c1), (e2, n2, c2) = results
+    np.testing.assert_array_equal(e1, e2)
+    np.testing.assert_array_equal(n1, n2)
+    assert e1.size and n1.size
+    for field, a, b in zip(kernels.CommitColumns._fields, c1, c2, strict=True):
+        np.testing.assert_array_equal(a, b, err_msg=field)
+
+
+@pytest.fixture(scope="module")
+def compiled_runs():
     sc = default_scenario().replace(end_year=2019)
-    if levers == "every lever":
-        levers_on = {"screening_triage": True, "enterprise_oriented": True, "relapse_followup": True}
-        sc = with_section(sc, "strategy", **levers_on)
-    expected, got = both(backend, lambda: run_paired(sc, seed=5))
+    kik = run_paired(sc, seed=5)
+    every = with_section(
+        sc,
+        "strategy",
+        screening_triage=True,
+        enterprise_oriented=True,
+        relapse_followup=True,
+        target_caseload=40.0,
+    )
+    return {"kik": (sc, kik), "every lever": (every, run_paired(every, seed=5))}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("levers", ["kik", "every lever"])
+def test_whole_runs_are_identical_with_the_oracles(compiled_runs, oracle_kernels, levers):
+    scenario, expected = compiled_runs[levers]
+    got = run_paired(scenario, seed=5)
     for run in ("baseline", "strategy"):
         pd.testing.assert_frame_equal(getattr(got, run).weekly, getattr(expected, run).weekly)
 
 
-@pytest.mark.parametrize(
-    ("value", "expected"), [("numpy", "numpy"), ("numba", "numba"), ("", "numba"), ("fortran", "numpy")]
-)
-def test_environment_chooses_the_kernels(value, expected):
-    env = {**os.environ, "RAADERUM_KERNELS": value}
-    code = "from raaderum.sim import kernels; print(kernels.backend())"
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == expected
-    if value == "fortran":
-        assert "not one of numba, numpy" in out.stderr
-
-
-def test_unknown_backend_is_refused():
-    with pytest.raises(ValueError, match="kernels must be one of"):
-        kernels.use("cython")
-
-
-def test_weeks_in_states_counts_like_numpy():
-    from raaderum.sim.states import IS_SELF_SUPPORT
-
-    rng = np.random.default_rng(4)
-    history = rng.integers(-1, 10, (60, 500)).astype(np.int8)
-    ids = rng.choice(500, 80, replace=False)
-    expected = IS_SELF_SUPPORT[history[5:41, ids].clip(0)].sum(axis=0)
-    np.testing.assert_array_equal(kernels.weeks_in_states(history, 5, 41, ids, IS_SELF_SUPPORT), expected)
+def test_random_streams_draw_through_the_kernel(oracle_kernels):
+    ids = np.arange(1000)
+    a = RandomStreams(3).uniform("job_offer", 4, ids)  # the oracle
+    assert np.array_equal(a, oracles.keyed_uniform(RandomStreams(3)._keys["job_finding"], 4, 0, ids))
