@@ -71,6 +71,40 @@ class CitizenArrays:
         n_weeks: Number of simulated weeks (rows of the history).
     """
 
+    # One array per column of COLUMNS (the dtypes are there), declared for editors and mypy.
+    state: np.ndarray
+    birth_week: np.ndarray
+    leave_week: np.ndarray
+    health: np.ndarray
+    social: np.ndarray
+    skills: np.ndarray
+    capacity: np.ndarray
+    wob_base: np.ndarray
+    benefit_since: np.ndarray
+    settle_week: np.ndarray
+    spell_start: np.ndarray
+    last_meeting: np.ndarray
+    caseworker: np.ndarray
+    rapport: np.ndarray
+    effort: np.ndarray
+    effort_week: np.ndarray
+    assessment: np.ndarray
+    programme: np.ndarray
+    programme_end: np.ndarray
+    employer: np.ndarray
+    earnings: np.ndarray
+    last_benefit: np.ndarray
+    exit_week: np.ndarray
+    followup_until: np.ndarray
+    relapse_week: np.ndarray
+    screened: np.ndarray
+    n_exits: np.ndarray
+    n_relapses: np.ndarray
+    n_meetings: np.ndarray
+    n_caseworker_changes: np.ndarray
+    entry_week: np.ndarray
+    history: np.ndarray
+
     def __init__(self, size: int, n_weeks: int) -> None:
         self.n = 0
         self.n_drawn = 0

@@ -75,5 +75,5 @@ def budget_counts(m: "Municipality", wk: Week) -> tuple[np.ndarray, int, int, in
     c, n, w, new = m.citizens, m.citizens.n, wk.index, wk.new
     first_weeks = m.budget_year(wk.year).band_first_weeks
     columns = (c.settle_week, c.wob_base, c.benefit_since, c.followup_until, c.exit_week)
-    columns = tuple(col[:n] for col in columns)
-    return kernels.budget_counts(new, *columns, IS_CASE, first_weeks, w)
+    present = tuple(col[:n] for col in columns)
+    return kernels.budget_counts(new, *present, IS_CASE, first_weeks, w)

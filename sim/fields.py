@@ -81,13 +81,13 @@ def check_text(path: str, value: str, *, file_name: bool) -> None:
 
 
 @functools.cache
-def type_hints(cls: type) -> dict[str, Any]:
+def type_hints(cls: Any) -> dict[str, Any]:
     """The resolved field types of a parameter dataclass (computed once per class)."""
     return typing.get_type_hints(cls)
 
 
 @functools.cache
-def _field_list(cls: type) -> tuple[dataclasses.Field, ...]:
+def _field_list(cls: Any) -> tuple[dataclasses.Field, ...]:
     return dataclasses.fields(cls)
 
 
@@ -165,8 +165,9 @@ def check_section(obj: Any, section: str) -> None:
 
     Values given as ints for float fields (or lists for tuple fields) are converted.
     """
-    hints = type_hints(type(obj))
-    for f in _field_list(type(obj)):
+    cls: Any = type(obj)
+    hints = type_hints(cls)
+    for f in _field_list(cls):
         path = f"{section}.{f.name}" if section else f.name
         value = getattr(obj, f.name)
         if dataclasses.is_dataclass(hints[f.name]):

@@ -127,7 +127,7 @@ def meeting_candidates(
             continue
         late = np.int64(0) if overdue else np.int64(1)
         pick[n_eligible] = j
-        key[n_eligible] = (slot << 21) | (late << 20) | (cap - min(since, cap))
+        key[n_eligible] = (slot << 21) | (late << 20) | (cap - (since if since < cap else cap))
         assessing = state[i] == assessing_state and capacity[i] < clarify_capacity
         minutes[n_eligible] = minutes_assessment if assessing else minutes_meeting
         n_eligible += 1
@@ -366,7 +366,7 @@ def budget_counts(
             counts[s, max(band, 0)] += 1
         if is_case[s]:
             case_n += 1
-            case_weeks += weeks
+            case_weeks += int(weeks)
         if followup_until[i] >= week and exit_week[i] < week:
             followed += 1
     return counts, case_n, case_weeks, followed

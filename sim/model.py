@@ -131,6 +131,9 @@ class Municipality(mesa.Model):
             named streams reproducibly; give the int or SeedSequence it was made from.
     """
 
+    #: Mesa's counter of agent ids (declared here for the type checker; Mesa sets it).
+    agent_id_counter: int
+
     def __init__(
         self,
         scenario: Scenario,
@@ -256,12 +259,28 @@ class Municipality(mesa.Model):
         arrival = np.repeat(np.arange(self.n_weeks), self.inflow_counts)
         self.citizens = c = CitizenArrays(initial.size + newcomers.size, self.n_weeks)
         rng = self.streams.generator("population")
-        common = {"pension_age": b.pension_age, "move_away_weekly": b.move_away_weekly}
         spell = np.where(initial == State.SICKNESS, b.sickness_limit_weeks, WEEKS_PER_YEAR)
         draw_attributes(
-            c, c.reserve(initial.size), initial, 0, rng, initial=True, max_spell_weeks=spell, **common
+            c,
+            c.reserve(initial.size),
+            initial,
+            0,
+            rng,
+            initial=True,
+            max_spell_weeks=spell,
+            pension_age=b.pension_age,
+            move_away_weekly=b.move_away_weekly,
         )
-        draw_attributes(c, c.reserve(newcomers.size), newcomers, arrival, rng, initial=False, **common)
+        draw_attributes(
+            c,
+            c.reserve(newcomers.size),
+            newcomers,
+            arrival,
+            rng,
+            initial=False,
+            pension_age=b.pension_age,
+            move_away_weekly=b.move_away_weekly,
+        )
         everyone = np.arange(c.size)
         c.effort[everyone] = b.effort_floor
         set_settle_week(self, everyone)

@@ -5,10 +5,13 @@ Each function draws one view of a :class:`~raaderum.experiments.paired.PairedRes
 (the dashboard) grows from the left in a fixed frame.
 """
 
+from typing import Any
+
 import pandas as pd
 from matplotlib.axes import Axes
 
 from ..experiments.paired import PairedResult
+from .results import RunResult
 from .scenario import WEEKS_PER_YEAR
 
 #: Colour of each stock (a state of sim/states.py) in every plot.
@@ -57,10 +60,11 @@ def draw_caseload(ax: Axes, result: PairedResult, team: str = "activity_ready") 
 def draw_contacts(ax: Axes, result: PairedResult, smooth_weeks: int = 4) -> None:
     """Meetings per citizen in casework per week, as a moving average over ``smooth_weeks``."""
     t = years(result)
-    for res, style, label in (
-        (result.baseline, dict(color="0.35", ls="--"), "baseline"),
-        (result.strategy, dict(color="tab:purple"), result.scenario.strategy.name),
-    ):
+    runs: tuple[tuple[RunResult, dict[str, Any], str], ...] = (
+        (result.baseline, {"color": "0.35", "ls": "--"}, "baseline"),
+        (result.strategy, {"color": "tab:purple"}, result.scenario.strategy.name),
+    )
+    for res, style, label in runs:
         contacts = res.weekly["contacts_per_citizen"].rolling(smooth_weeks, min_periods=1).mean()
         ax.plot(t, contacts, label=label, **style)
     _frame(ax, result, "meetings per citizen per week", f"Contact ({smooth_weeks}-week average)")

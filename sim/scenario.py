@@ -371,7 +371,7 @@ def parameter_reference() -> str:
         "(top-level keys, or keys in the `[section]` tables); the rest keep these defaults.",
         "",
     ]
-    sections = [("top level", Scenario)] + [
+    sections: list[tuple[str, Any]] = [("top level", Scenario)] + [
         (f"[{f.name}]", f.type) for f in dataclasses.fields(Scenario) if dataclasses.is_dataclass(f.type)
     ]
     for title, cls in sections:

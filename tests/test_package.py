@@ -40,6 +40,7 @@ def test_the_wheel_installs_exactly_one_top_level_name(tmp_path):
         assert f"raaderum/{sub}/__init__.py" in names
     assert "raaderum/sim/scenarios/aabenraa_2016.toml" in names
     assert "raaderum/calibration/posterior.parquet" in names
+    assert "raaderum/py.typed" in names  # type checkers read the installed package
 
 
 def test_a_users_folders_named_like_ours_do_not_shadow_the_package(tmp_path):
