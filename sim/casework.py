@@ -88,14 +88,7 @@ def meetings(m: "Municipality", wk: Week) -> None:
     """
     c, cw, s, b = m.citizens, m.caseworkers, m.params.staff, m.params.behaviour
     w, case, rec = wk.index, wk.case, m.records
-    pick, key, minutes, overdue = kernels.meeting_candidates(
-        case,
-        c.caseworker,
-        c.last_meeting,
-        c.spell_start,
-        c.state,
-        c.capacity,
-        w,
+    rules = kernels.MeetingRules(
         s.legal_first_period_weeks,
         s.legal_interval_first_weeks,
         s.legal_interval_later_weeks,
@@ -105,6 +98,8 @@ def meetings(m: "Municipality", wk: Week) -> None:
         s.assessment_meeting_minutes,
         s.meeting_minutes,
     )
+    cols = kernels.MeetingColumns(c.caseworker, c.last_meeting, c.spell_start, c.state, c.capacity)
+    pick, key, minutes, overdue = kernels.meeting_candidates(case, cols, w, rules)
     order = np.argsort(key, kind="stable")
     met = case[pick[kernels.meet_in_order(order, key, minutes, cw.minutes_per_week)]]
     rec.overdue[w] = overdue

@@ -83,23 +83,32 @@ def first_crossing(
 
 
 # ---------------------------------------------------------------------- meetings
+class MeetingRules(NamedTuple):
+    """The contact rules a meeting allocation applies (from ``Staff`` and ``Behaviour``)."""
+
+    first_period: int  # weeks of a spell under the first legal interval
+    interval_first: int  # legal weeks between meetings in the first period
+    interval_later: int  # ... and after it
+    min_between: int  # weeks before a case can be met again
+    assessing_state: int  # the state whose low-capacity cases are under assessment
+    clarify_capacity: np.float32  # below it a case is assessed (float32, as the capacity column)
+    minutes_assessment: float  # minutes of a meeting that moves an assessment forward
+    minutes_meeting: float  # minutes of any other meeting
+
+
+class MeetingColumns(NamedTuple):
+    """The citizen columns a meeting allocation reads."""
+
+    caseworker: np.ndarray
+    last_meeting: np.ndarray
+    spell_start: np.ndarray
+    state: np.ndarray
+    capacity: np.ndarray
+
+
 @_jit
 def meeting_candidates(
-    case: np.ndarray,
-    caseworker: np.ndarray,
-    last_meeting: np.ndarray,
-    spell_start: np.ndarray,
-    state: np.ndarray,
-    capacity: np.ndarray,
-    week: int,
-    first_period: int,
-    interval_first: int,
-    interval_later: int,
-    min_between: int,
-    assessing_state: int,
-    clarify_capacity: np.float32,
-    minutes_assessment: float,
-    minutes_meeting: float,
+    case: np.ndarray, cols: MeetingColumns, week: int, rules: MeetingRules
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:  # pragma: no cover
     """The cases a caseworker could meet this week, as :func:`raaderum.sim.casework.meetings` finds them.
 
@@ -108,6 +117,19 @@ def meeting_candidates(
         then overdue first, then longest since the last meeting: ascending is first); the
         minutes each meeting takes; the number of cases overdue under the legal schedule.
     """
+    caseworker, last_meeting, spell_start = cols.caseworker, cols.last_meeting, cols.spell_start
+    state, capacity = cols.state, cols.capacity
+    first_period, interval_first, interval_later = (
+        rules.first_period,
+        rules.interval_first,
+        rules.interval_later,
+    )
+    min_between, assessing_state, clarify_capacity = (
+        rules.min_between,
+        rules.assessing_state,
+        rules.clarify_capacity,
+    )
+    minutes_assessment, minutes_meeting = rules.minutes_assessment, rules.minutes_meeting
     cap = (1 << 20) - 1
     n = case.size
     pick = np.empty(n, dtype=np.int64)

@@ -42,24 +42,11 @@ def first_crossing(
     return np.where(hit[np.arange(rate.size), first], first, -1)
 
 
-def meeting_candidates(
-    case,
-    caseworker,
-    last_meeting,
-    spell_start,
-    state,
-    capacity,
-    week,
-    first_period,
-    interval_first,
-    interval_later,
-    min_between,
-    assessing_state,
-    clarify_capacity,
-    minutes_assessment,
-    minutes_meeting,
-):
+def meeting_candidates(case, cols, week, rules):
     """Eligible cases, their priority key, their minutes, and the number overdue."""
+    caseworker, last_meeting, spell_start, state, capacity = cols
+    first_period, interval_first, interval_later, min_between = rules[:4]
+    assessing_state, clarify_capacity, minutes_assessment, minutes_meeting = rules[4:]
     slot = caseworker[case].astype(np.int64)
     since = week - last_meeting[case].astype(np.int64)
     early = (week - spell_start[case].astype(np.int64)) < first_period

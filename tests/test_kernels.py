@@ -104,14 +104,7 @@ def midrun():
 def test_meeting_allocation_is_identical(midrun):
     c, s, w = midrun.citizens, midrun.params.staff, midrun.week
     case = np.flatnonzero(IS_CASE[c.state[: c.n]])
-    args = (
-        case,
-        c.caseworker,
-        c.last_meeting,
-        c.spell_start,
-        c.state,
-        c.capacity,
-        w,
+    rules = kernels.MeetingRules(
         s.legal_first_period_weeks,
         s.legal_interval_first_weeks,
         s.legal_interval_later_weeks,
@@ -121,6 +114,8 @@ def test_meeting_allocation_is_identical(midrun):
         s.assessment_meeting_minutes,
         s.meeting_minutes,
     )
+    cols = kernels.MeetingColumns(c.caseworker, c.last_meeting, c.spell_start, c.state, c.capacity)
+    args = (case, cols, w, rules)
     got, expected = kernels.meeting_candidates(*args), oracles.meeting_candidates(*args)
     for g, e in zip(got[:3], expected[:3], strict=True):
         np.testing.assert_array_equal(g, e)
