@@ -8,8 +8,9 @@ from ..agents.caseworkers import VACANT, assign_cases, cases_to_hand_over
 from ..agents.citizens import PROGRAMME_COURSE, PROGRAMME_INTERNSHIP, PROGRAMME_NONE
 from . import kernels
 from .citizen_state import effort, mean_barrier
+from .scenario import Scenario
 from .states import IS_CASE, TEAM_OF_STATE, State, Team
-from .week import Week
+from .week import Week, transition
 
 if TYPE_CHECKING:
     from .model import Municipality
@@ -86,20 +87,10 @@ def meetings(m: "Municipality", wk: Week) -> None:
     ``legal_first_period_weeks`` of a spell, every ``legal_interval_later_weeks`` after) come first,
     then the longest since the last meeting.
     """
-    c, cw, s, b = m.citizens, m.caseworkers, m.params.staff, m.params.behaviour
+    c, cw = m.citizens, m.caseworkers
     w, case, rec = wk.index, wk.case, m.records
-    rules = kernels.MeetingRules(
-        s.legal_first_period_weeks,
-        s.legal_interval_first_weeks,
-        s.legal_interval_later_weeks,
-        s.min_weeks_between_meetings,
-        int(State.ACTIVITY_READY),
-        np.float32(b.clarify_capacity),  # the float32 capacity column is compared in float32
-        s.assessment_meeting_minutes,
-        s.meeting_minutes,
-    )
     cols = kernels.MeetingColumns(c.caseworker, c.last_meeting, c.spell_start, c.state, c.capacity)
-    pick, key, minutes, overdue = kernels.meeting_candidates(case, cols, w, rules)
+    pick, key, minutes, overdue = kernels.meeting_candidates(case, cols, w, meeting_rules(m.params))
     order = np.argsort(key, kind="stable")
     met = case[pick[kernels.meet_in_order(order, key, minutes, cw.minutes_per_week)]]
     rec.overdue[w] = overdue
@@ -114,6 +105,22 @@ def meetings(m: "Municipality", wk: Week) -> None:
     wk.met_mask[met] = True
 
 
+def meeting_rules(sc: Scenario) -> kernels.MeetingRules:
+    """The contact rules of a scenario, as the meeting kernel takes them."""
+    s, b = sc.staff, sc.behaviour
+    return kernels.MeetingRules(
+        s.legal_first_period_weeks,
+        s.legal_interval_first_weeks,
+        s.legal_interval_later_weeks,
+        s.min_weeks_between_meetings,
+        int(State.ACTIVITY_READY),
+        np.float32(b.clarify_capacity),  # the float32 capacity column is compared in float32
+        s.assessment_meeting_minutes,
+        s.meeting_minutes,
+    )
+
+
+@transition
 def assessments(m: "Municipality", wk: Week) -> None:
     """A meeting moves a work-capacity assessment forward; a completed one clarifies the case.
 
@@ -140,6 +147,7 @@ def assessments(m: "Municipality", wk: Week) -> None:
     wk.move(done, permanent_decision(m, done, wk.index, State.RESOURCE_COURSE))
 
 
+@transition
 def reclassify(m: "Municipality", wk: Week) -> None:
     """At a meeting, activity-ready and job-ready are reclassified as work capacity rises or falls.
 

@@ -8,7 +8,7 @@ from ..agents.citizens import PROGRAMME_INTERNSHIP
 from .citizen_state import effort
 from .scenario import WEEKS_PER_YEAR
 from .states import State
-from .week import Week
+from .week import Week, transition
 
 if TYPE_CHECKING:
     from .model import Municipality
@@ -29,6 +29,7 @@ def exit_to_job(m: "Municipality", wk: Week, ids: np.ndarray, firms: np.ndarray)
     np.add.at(m.employers.hires, firms[keep], 1)
 
 
+@transition
 def job_finding(m: "Municipality", wk: Week) -> None:
     """Vacancies are filled from the ordinary unemployed and the citizens on benefit who seek work.
 

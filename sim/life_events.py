@@ -10,7 +10,7 @@ from .casework import permanent_decision
 from .citizen_state import mean_barrier
 from .labour_market import exit_to_job
 from .states import IS_CASE, State
-from .week import Week
+from .week import Week, transition
 
 if TYPE_CHECKING:
     from .model import Municipality
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 SICKNESS_REFERENCE_HEALTH = 0.3  # mean health barrier of the sick-listed (PROFILES)
 
 
+@transition
 def leave(m: "Municipality", wk: Week) -> None:
     """Citizens who move away or reach the pension age this week leave (state GONE).
 
@@ -30,6 +31,7 @@ def leave(m: "Municipality", wk: Week) -> None:
     wk.case = np.flatnonzero(IS_CASE[wk.old] & ~wk.moved)
 
 
+@transition
 def sickness(m: "Municipality", wk: Week) -> None:
     """The sick-listed recover, to their job or to job-ready; at the duration limit, a resource course.
 
@@ -50,6 +52,7 @@ def sickness(m: "Municipality", wk: Week) -> None:
     wk.move(long, State.RESOURCE_COURSE)
 
 
+@transition
 def resource_course_end(m: "Municipality", wk: Week) -> None:
     """A resource course ends after ``resource_course_weeks``; the case is decided again.
 
@@ -61,6 +64,7 @@ def resource_course_end(m: "Municipality", wk: Week) -> None:
     wk.move(ending, permanent_decision(m, ending, wk.index, State.ACTIVITY_READY))
 
 
+@transition
 def education(m: "Municipality", wk: Week) -> None:
     """The education-ready start an education, or at ``education_ready_max_age`` become cash-benefit cases.
 
@@ -77,6 +81,7 @@ def education(m: "Municipality", wk: Week) -> None:
     wk.move(aged, dest.astype(np.int8))
 
 
+@transition
 def other_self_support(m: "Municipality", wk: Week) -> None:
     """Cases leave benefit without a job (a partner's income, own means): ``other_self_support_weekly``."""
     case = wk.case
@@ -85,6 +90,7 @@ def other_self_support(m: "Municipality", wk: Week) -> None:
     wk.move(at_risk[u < m.params.behaviour.other_self_support_weekly], State.SELF_SUPPORTING)
 
 
+@transition
 def relapse(m: "Municipality", wk: Week) -> None:
     """Former recipients whose relapse week has come return to benefit (lay-offs among them).
 

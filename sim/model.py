@@ -38,7 +38,7 @@ from .results import RunResult
 from .scenario import WEEKS_PER_YEAR, Scenario
 from .states import IS_BENEFIT, IS_CASE, TEAM_OF_STATE, State, Team
 from .streams import RandomStreams, fresh_seed_sequence
-from .week import Levers, Rule, Week
+from .week import Levers, Rule, Week, changes_state
 
 log = logging.getLogger(__name__)
 
@@ -95,17 +95,7 @@ WEEK: tuple[Rule, ...] = (
     record,
 )
 #: The rules that change a citizen's state, in the order in which they win when two compete.
-TRANSITION_ORDER: tuple[Rule, ...] = (
-    leave,
-    job_finding,
-    sickness,
-    assessments,
-    resource_course_end,
-    education,
-    other_self_support,
-    reclassify,
-    relapse,
-)
+TRANSITION_ORDER: tuple[Rule, ...] = tuple(rule for rule in WEEK if changes_state(rule))
 
 
 class Municipality(mesa.Model):

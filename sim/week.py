@@ -112,6 +112,17 @@ class Week:
 Rule = Callable[["Municipality", Week], None]
 
 
+def transition(rule: Rule) -> Rule:
+    """Mark a rule that proposes state changes (it takes part in the first-come order)."""
+    rule.changes_state = True  # type: ignore[attr-defined]
+    return rule
+
+
+def changes_state(rule: Rule) -> bool:
+    """True for a rule marked with :func:`transition`."""
+    return bool(getattr(rule, "changes_state", False))
+
+
 def summary(rule: Rule) -> str:
     """The first line of a rule's docstring: what it does, in one sentence."""
     doc = rule.__doc__ or ""

@@ -13,6 +13,7 @@ from conftest import with_section
 from raaderum.agents.caseworkers import CaseworkerArrays
 from raaderum.experiments import run_paired
 from raaderum.sim import bookkeeping, kernels
+from raaderum.sim.casework import meeting_rules
 from raaderum.sim.model import Municipality
 from raaderum.sim.parameters import Staff
 from raaderum.sim.scenario import default_scenario
@@ -102,20 +103,10 @@ def midrun():
 
 
 def test_meeting_allocation_is_identical(midrun):
-    c, s, w = midrun.citizens, midrun.params.staff, midrun.week
+    c, w = midrun.citizens, midrun.week
     case = np.flatnonzero(IS_CASE[c.state[: c.n]])
-    rules = kernels.MeetingRules(
-        s.legal_first_period_weeks,
-        s.legal_interval_first_weeks,
-        s.legal_interval_later_weeks,
-        s.min_weeks_between_meetings,
-        int(State.ACTIVITY_READY),
-        np.float32(midrun.params.behaviour.clarify_capacity),
-        s.assessment_meeting_minutes,
-        s.meeting_minutes,
-    )
     cols = kernels.MeetingColumns(c.caseworker, c.last_meeting, c.spell_start, c.state, c.capacity)
-    args = (case, cols, w, rules)
+    args = (case, cols, w, meeting_rules(midrun.params))
     got, expected = kernels.meeting_candidates(*args), oracles.meeting_candidates(*args)
     for g, e in zip(got[:3], expected[:3], strict=True):
         np.testing.assert_array_equal(g, e)
