@@ -220,6 +220,15 @@ class PairedResult:
                 "baseline": exits_by_destination(self.baseline, *period),
                 "strategy": exits_by_destination(self.strategy, *period),
             },
+            "activity_ready_stock_flow": {
+                run: {
+                    str(year): {
+                        k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in row.items()
+                    }
+                    for year, row in res.stock_flow(State.ACTIVITY_READY).to_dict("index").items()
+                }
+                for run, res in (("baseline", self.baseline), ("strategy", self.strategy))
+            },
             "relapses": {"baseline": int(b["relapses"].sum()), "strategy": int(s["relapses"].sum())},
             "mean_contacts_per_citizen_week_in_period": {
                 "baseline": float(b["contacts_per_citizen"].iloc[slice(*period)].mean()),

@@ -181,6 +181,20 @@ def format_summary(summary: dict) -> str:
             f"  {run:<9} {ex['total']:>5} exits: {share_s:.0%} self-supporting, "
             f"{share_c:.0%} clarified ({top})"
         )
+    lines += [
+        "",
+        "Activity-ready stock and flows by year (entrants in, exits out; duration by Little's law):",
+    ]
+    lines.append(f"  {'year':<6}{'run':<10}{'start':>7}{'in':>7}{'out':>7}{'end':>7}{'weeks in group':>16}")
+    flows = summary["activity_ready_stock_flow"]
+    for year in flows["baseline"]:
+        for run in ("baseline", "strategy"):
+            r = flows[run][year]
+            weeks = "-" if r["mean_duration_weeks"] is None else f"{r['mean_duration_weeks']:.0f}"
+            lines.append(
+                f"  {year:<6}{run:<10}{r['stock_start']:>7,}{r['entrants']:>7,}{r['exits']:>7,}"
+                f"{r['stock_end']:>7,}{weeks:>16}"
+            )
     contacts = summary["mean_contacts_per_citizen_week_in_period"]
     caseload = summary["mean_caseload_activity_ready_in_period"]
     lines += [

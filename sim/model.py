@@ -36,13 +36,13 @@ from .records import WeeklyRecords
 from .resources import check_fits
 from .results import RunResult
 from .scenario import WEEKS_PER_YEAR, Scenario
-from .states import IS_BENEFIT, IS_CASE, TEAM_OF_STATE, State, Team
+from .states import ENTRY_STATES, IS_BENEFIT, IS_CASE, N_STATES, TEAM_OF_STATE, State, Team
 from .streams import RandomStreams, fresh_seed_sequence
 from .week import Levers, Rule, Week, changes_state
 
 log = logging.getLogger(__name__)
 
-INFLOW_STATES = (State.JOB_READY, State.ACTIVITY_READY, State.EDUCATION_READY, State.SICKNESS)
+INFLOW_STATES = ENTRY_STATES
 
 
 def inflow(m: "Municipality", wk: Week) -> None:
@@ -55,6 +55,7 @@ def inflow(m: "Municipality", wk: Week) -> None:
     if wk.levers.screening_triage:
         m.citizens.screened[ids] = True
     wk.newcomers = ids
+    m.records.arrivals[wk.index] = np.bincount(m.citizens.state[ids], minlength=N_STATES)
 
 
 def open_states(m: "Municipality", wk: Week) -> None:

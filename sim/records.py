@@ -13,6 +13,7 @@ class WeeklyRecords:
         z = np.zeros
         self.stocks = z((n_weeks, N_STATES), dtype=np.int64)
         self.flows = z((n_weeks, N_STATES, N_STATES), dtype=np.int64)
+        self.arrivals = z((n_weeks, N_STATES), dtype=np.int64)
         self.lines = z((n_weeks, len(LINES)))
         self.unemployment = z(n_weeks)
         self.meetings = z(n_weeks, dtype=np.int64)

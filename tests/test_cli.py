@@ -25,6 +25,7 @@ def test_run_writes_summary_series_and_plots(tmp_path, capsys):
     assert main(["run", str(scen), "--seed", "3", "--out", str(out)]) == 0
     text = capsys.readouterr().out
     assert "payback" in text and "NPV" in text and "Activity-ready" in text
+    assert "Activity-ready stock and flows by year" in text
     summary = json.loads((out / "summary.json").read_text())
     assert summary["seed"] == 3
     assert {"payback_week", "npv_dkk", "weekly_activity_ready", "roi"} <= summary.keys()
