@@ -49,6 +49,7 @@ def first_crossing(
     firm: np.ndarray,
     covered_weeks: np.ndarray,
     threshold: np.ndarray,
+    elapsed: np.ndarray,
     decay: np.ndarray,
     layoff: np.ndarray,
     week: int,
@@ -57,10 +58,13 @@ def first_crossing(
 ) -> np.ndarray:  # pragma: no cover
     """Weeks after ``week`` (0-based) in which each exit's cumulative relapse hazard reaches its threshold.
 
-    The hazard of exit ``i`` in the ``k``-th week after the exit is ``rate[i]`` if ``constant[i]``,
-    else ``rate[i] · decay[k]`` times the lay-off factor of its firm in that week (if it has one);
-    it is multiplied by ``followup_multiplier`` while ``k <= covered_weeks[i]``. Returns -1 for an
-    exit whose cumulative hazard stays below its threshold within ``horizon`` weeks.
+    Exit ``i`` is ``elapsed[i]`` weeks old at ``week`` (0 for an exit in ``week``), so week
+    ``week + k`` is its ``(elapsed[i] + k)``-th week after the exit. Its hazard there is
+    ``rate[i]`` if ``constant[i]``, else ``rate[i] · decay[elapsed[i] + k]`` times the lay-off
+    factor of its firm in week ``week + k`` (if it has one); it is multiplied by
+    ``followup_multiplier`` while ``k <= covered_weeks[i]``. The cumulative hazard counts from
+    ``week + 1``. Returns -1 for an exit whose cumulative hazard stays below its threshold
+    within ``horizon`` weeks.
     """
     n = rate.size
     out = np.full(n, -1, dtype=np.int64)
@@ -70,7 +74,7 @@ def first_crossing(
             if constant[i]:
                 h = rate[i]
             else:
-                h = rate[i] * decay[k]
+                h = rate[i] * decay[elapsed[i] + k]
                 if firm[i] >= 0:
                     h *= layoff[week + k, firm[i]]
             if k <= covered_weeks[i]:

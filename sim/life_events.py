@@ -119,7 +119,28 @@ def schedule_relapse(m: "Municipality", wk: Week, ids: np.ndarray) -> None:
     which the cumulative hazard reaches ``E ~ Exp(1)``, so the chance of a relapse in a week is
     ``1 − exp(−h)``. ``E`` is keyed by (exit week, citizen).
     """
-    c, sc, w = m.citizens, m.params, wk.index
+    in_education = wk.new[ids] == State.EDUCATION
+    threshold = -np.log1p(-m.streams.uniform("relapse_threshold", wk.index, ids))
+    draw_relapse_weeks(m, wk.index, ids, in_education, threshold, np.zeros(ids.size, dtype=np.int64))
+
+
+def draw_relapse_weeks(
+    m: "Municipality",
+    w: int,
+    ids: np.ndarray,
+    in_education: np.ndarray,
+    threshold: np.ndarray,
+    elapsed: np.ndarray,
+) -> None:
+    """Set the relapse week of former recipients ``ids``, counting the hazard from week ``w + 1``.
+
+    ``elapsed`` is each exit's age in weeks at ``w`` (0 for an exit in ``w``; more for the
+    starting population's former recipients, whose exit came in the burn-in): the hazard of a
+    later week follows the time since the exit. ``threshold`` is the cumulative hazard still to
+    come before the relapse (for an exit that has not relapsed yet, a fresh ``Exp(1)``: the
+    exponential is memoryless).
+    """
+    c, sc = m.citizens, m.params
     b = sc.behaviour
     c.relapse_week[ids] = NEVER
     horizon = m.n_weeks - 1 - w
@@ -132,15 +153,12 @@ def schedule_relapse(m: "Municipality", wk: Week, ids: np.ndarray) -> None:
     sick = (c.last_benefit[ids] == State.SICKNESS) & (firm >= 0)
     rate[sick] = b.sickness_relapse_weekly * (1 + b.relapse_barrier_gain * c.health[ids[sick]])
     constant[sick] = True
-    in_education = wk.new[ids] == State.EDUCATION
     rate[in_education] = b.education_dropout_weekly
     constant[in_education] = True
     firm = np.where(constant, -1, firm)
     covered = np.maximum(c.followup_until[ids] - w, 0).astype(np.int64)  # weeks with follow-up
-    threshold = -np.log1p(-m.streams.uniform("relapse_threshold", w, ids))
-    args = (rate, constant, firm, covered, threshold, m.relapse_decay, m.layoff_factor, w, horizon)
-    multiplier = sc.effects.followup_relapse_multiplier
-    first = kernels.first_crossing(*args, multiplier)
+    args = (rate, constant, firm, covered, threshold, elapsed, m.relapse_decay, m.layoff_factor, w, horizon)
+    first = kernels.first_crossing(*args, sc.effects.followup_relapse_multiplier)
     c.relapse_week[ids] = np.where(first >= 0, w + 1 + first, NEVER)
 
 

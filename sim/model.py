@@ -16,6 +16,7 @@ import numpy as np
 from ..agents.caseworkers import CaseworkerArrays
 from ..agents.citizens import PROFILES, Citizen, CitizenArrays, draw_attributes
 from ..agents.employers import Employer, EmployerArrays
+from . import burn_in
 from .accounting import budget
 from .bookkeeping import capacity, commit, record, set_settle_week
 from .budget import BudgetYear, budget_year
@@ -139,7 +140,8 @@ class Municipality(mesa.Model):
             raise TypeError("rng must be an int or a numpy.random.SeedSequence, not a Generator")
         seed = rng if seed is None else seed
         check_fits(scenario)  # a scenario too large for memory gets one line, not a MemoryError
-        mesa_seq, stream_seq = fresh_seed_sequence(scenario.seed if seed is None else seed).spawn(2)
+        root = fresh_seed_sequence(scenario.seed if seed is None else seed)
+        mesa_seq, stream_seq, burn_in_seq = root.spawn(3)
         super().__init__(rng=np.random.default_rng(mesa_seq))
         self.params = scenario
         self.streams = RandomStreams(stream_seq)
@@ -166,7 +168,13 @@ class Municipality(mesa.Model):
 
         self.agent_views = agent_views
         self._citizen_views: dict[int, Citizen] = {}
-        self._draw_population()
+        #: Relapse hazard multiplier by weeks since the exit.
+        self.relapse_decay = self._relapse_decay_table()
+        #: Share of effort above the floor kept after k weeks.
+        self.retention = scenario.behaviour.effort_retention ** np.arange(MAX_EFFORT_AGE + 1)
+        #: Weekly earnings of everyone in a job taken from benefit (the municipal tax base).
+        self.earnings_total = 0.0
+        self._draw_population(burn_in_seq)
         # Citizens' unique ids are their indices; every other agent's id comes after them.
         self.agent_id_counter = max(self.agent_id_counter, self.citizens.size)
         self.employer_agents = [Employer(self, i) for i in range(self.employers.n)]
@@ -174,12 +182,6 @@ class Municipality(mesa.Model):
         self.caseworkers = CaseworkerArrays(scenario.staff, self._extra_slots(), Team[st.team.upper()])
         self.caseworkers.hire(self, np.flatnonzero(self.caseworkers.active))
         self._budget_years: dict[int, BudgetYear] = {}
-        #: Relapse hazard multiplier by weeks since the exit.
-        self.relapse_decay = self._relapse_decay_table()
-        #: Share of effort above the floor kept after k weeks.
-        self.retention = scenario.behaviour.effort_retention ** np.arange(MAX_EFFORT_AGE + 1)
-        #: Weekly earnings of everyone in a job taken from benefit (the municipal tax base).
-        self.earnings_total = 0.0
         self.records = WeeklyRecords(self.n_weeks)
         mesa_step = self.step  # Mesa's wrapper: advances model.time and model.steps, then step()
 
@@ -226,22 +228,29 @@ class Municipality(mesa.Model):
 
     def _relapse_decay_table(self) -> np.ndarray:
         b = self.params.behaviour
-        k = np.arange(self.n_weeks + 1)
+        k = np.arange(self.n_weeks + burn_in.weeks_of(self.params) + 1)  # exits of the burn-in too
         return b.relapse_floor + (1 - b.relapse_floor) * np.exp(-k / b.relapse_decay_weeks)
 
-    def _draw_population(self) -> None:
-        """Draw the initial population and everyone who will arrive during the run.
+    def _draw_population(self, burn_in_seq: np.random.SeedSequence) -> None:
+        """Set up the starting population and draw everyone who will arrive during the run.
 
-        Inflow counts are Poisson by week and entry state, ``inflow.<state> · (u / u_ref)^e``.
-        They depend only on the business cycle and the ``inflow`` stream, so the whole schedule
-        is drawn here, and every run with the same seed sees the same newcomers.
+        The starting population is the end of the burn-in (:mod:`raaderum.sim.burn_in`), or, with
+        ``burn_in_years = 0``, the stocks of the ``population`` section drawn from the entry
+        profiles. Inflow counts are Poisson by week and entry state,
+        ``inflow.<state> · (u / u_ref)^e``. They depend only on the business cycle and the
+        ``inflow`` stream, so the whole schedule is drawn here, and every run with the same seed
+        sees the same newcomers.
         """
         sc = self.params
         b = sc.behaviour
         pop = sc.population
-        initial = np.repeat(
-            np.array(list(PROFILES), dtype=np.int8), [getattr(pop, s.name.lower()) for s in PROFILES]
-        )
+        pre = burn_in.prehistory(sc, burn_in_seq) if pop.burn_in_years > 0 else None
+        if pre is None:
+            initial = np.repeat(
+                np.array(list(PROFILES), dtype=np.int8), [getattr(pop, s.name.lower()) for s in PROFILES]
+            )
+        else:
+            initial = pre.columns["state"]
         scale = (self.cycle.unemployment / sc.market.reference_unemployment) ** sc.inflow.cycle_elasticity
         means = np.outer(scale, [getattr(sc.inflow, s.name.lower()) for s in INFLOW_STATES])
         counts = self.streams.generator("inflow").poisson(means)  # weeks × entry states
@@ -250,18 +259,20 @@ class Municipality(mesa.Model):
         arrival = np.repeat(np.arange(self.n_weeks), self.inflow_counts)
         self.citizens = c = CitizenArrays(initial.size + newcomers.size, self.n_weeks)
         rng = self.streams.generator("population")
-        spell = np.where(initial == State.SICKNESS, b.sickness_limit_weeks, WEEKS_PER_YEAR)
-        draw_attributes(
-            c,
-            c.reserve(initial.size),
-            initial,
-            0,
-            rng,
-            initial=True,
-            max_spell_weeks=spell,
-            pension_age=b.pension_age,
-            move_away_weekly=b.move_away_weekly,
-        )
+        first = c.reserve(initial.size)
+        if pre is None:
+            spell = np.where(initial == State.SICKNESS, b.sickness_limit_weeks, WEEKS_PER_YEAR)
+            draw_attributes(
+                c,
+                first,
+                initial,
+                0,
+                rng,
+                initial=True,
+                max_spell_weeks=spell,
+                pension_age=b.pension_age,
+                move_away_weekly=b.move_away_weekly,
+            )
         draw_attributes(
             c,
             c.reserve(newcomers.size),
@@ -272,15 +283,28 @@ class Municipality(mesa.Model):
             pension_age=b.pension_age,
             move_away_weekly=b.move_away_weekly,
         )
+        if pre is not None:
+            drawn = np.arange(initial.size, c.size)
+            c.effort[drawn] = b.effort_floor
+            set_settle_week(self, drawn)
+            update_capacity(self, drawn)
+            burn_in.place(self, pre, first)
+            self.arrive(initial.size)
+            self._finish_population()
+            return
         everyone = np.arange(c.size)
         c.effort[everyone] = b.effort_floor
         set_settle_week(self, everyone)
         update_capacity(self, everyone)
         # initial citizens under assessment are somewhere in it, not all at its start
-        first = np.arange(initial.size)
         assessing = first[(initial == State.ACTIVITY_READY) & (c.capacity[first] < b.clarify_capacity)]
         c.assessment[assessing] = np.floor(rng.random(assessing.size) * b.assessment_meetings)
         self.arrive(initial.size)
+        self._finish_population()
+
+    def _finish_population(self) -> None:
+        """Record the starting states and index who leaves in which week."""
+        c = self.citizens
         c.history[0, : c.n] = c.state[: c.n]
         # who leaves in which week is known now: citizens by leaving week (not before arrival)
         leaving = np.maximum(c.leave_week, c.entry_week)

@@ -40,9 +40,23 @@ class Section:
 
 @dataclass(frozen=True)
 class Population(Section):
-    """Initial stocks (persons) at the start of the horizon and the labour force."""
+    """Stocks (persons) the burn-in starts from, the burn-in's length and the labour force.
+
+    With ``burn_in_years = 0`` the horizon starts from these stocks, drawn from the entry
+    profiles; otherwise it starts from where the burn-in that starts from them ends
+    (``sim/burn_in.py``).
+    """
 
     _section: ClassVar[str] = "population"
+
+    burn_in_years: int = param(
+        0,
+        "nonneg",
+        maximum=100,
+        unit="years",
+        source="-",
+        doc="years simulated before the horizon (flat cycle, no strategy, not recorded); 0 = none",
+    )
 
     job_ready: int = param(
         350,

@@ -39,21 +39,24 @@ class RunSize:
 
     Attributes:
         citizens: Everyone ever in the model: the initial stocks plus the inflow at the highest
-            unemployment the cycle allows (an upper bound).
+            unemployment the cycle allows, and with a burn-in everyone who arrived during it
+            (an upper bound).
         employers: Firms.
         weeks: Simulated weeks.
         bytes: Peak memory of the run, estimated.
+        burn_in_weeks: Weeks of the burn-in before the horizon.
     """
 
     citizens: int
     employers: int
     weeks: int
     bytes: int
+    burn_in_weeks: int = 0
 
     @property
     def citizen_weeks(self) -> int:
-        """Citizens times weeks: the work of the run."""
-        return self.citizens * self.weeks
+        """Citizens times weeks, the burn-in's included: the work of the run."""
+        return self.citizens * (self.weeks + self.burn_in_weeks)
 
 
 def estimate_run(scenario: Scenario) -> RunSize:
@@ -77,16 +80,18 @@ def estimate_run(scenario: Scenario) -> RunSize:
     log_scale = inflow.cycle_elasticity * math.log(peak_u / scenario.market.reference_unemployment)
     scale = math.exp(min(log_scale, MAX_LOG_SCALE))
     weeks = scenario.n_weeks
-    citizens = initial + math.ceil(weekly * weeks * scale)
+    burn_in_weeks = scenario.population.burn_in_years * 52
+    citizens = initial + math.ceil(weekly * (weeks + burn_in_weeks) * scale)
     per_citizen = sum(np.dtype(t).itemsize for t in COLUMNS.values()) + weeks + 1
     employers = scenario.market.employers
     total = OVERHEAD * (citizens * per_citizen + employers * weeks * FIRM_WEEK_BYTES)
-    return RunSize(citizens=citizens, employers=employers, weeks=weeks, bytes=int(total))
+    return RunSize(citizens, employers, weeks, int(total), burn_in_weeks)
 
 
 def estimate_seconds(size: RunSize) -> float:
     """Rough time of one run on one core, in seconds (an upper bound, like the size)."""
-    return size.citizen_weeks * SECONDS_PER_CITIZEN_WEEK + size.weeks * SECONDS_PER_WEEK
+    weeks = size.weeks + size.burn_in_weeks
+    return size.citizen_weeks * SECONDS_PER_CITIZEN_WEEK + weeks * SECONDS_PER_WEEK
 
 
 def format_duration(seconds: float) -> str:

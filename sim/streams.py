@@ -79,6 +79,12 @@ DECISIONS = {
         Decision("education_start", "education", 0, "an education-ready citizen starts education"),
         Decision("other_self_support", "self_support", 0, "self-support without a job this week"),
         Decision("relapse_threshold", "relapse", 0, "the cumulative hazard at which an exit relapses"),
+        Decision(
+            "relapse_threshold_before",
+            "relapse",
+            1,
+            "the same, still to come, for an exit of the burn-in that has not relapsed",
+        ),
         Decision("barrier_shock", "barrier_shock", 0, "a barrier rises this week"),
         Decision("barrier_shock_domain", "barrier_shock", 1, "which barrier: health, social or skills"),
     )

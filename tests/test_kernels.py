@@ -64,7 +64,7 @@ def test_case_assignment_is_identical():
 
 
 def test_relapse_weeks_are_identical():
-    """Exits with and without an employer, sick and education exits, with follow-up."""
+    """Exits with and without an employer, sick and education exits, with follow-up, new and old."""
     sc = default_scenario().replace(end_year=2018)
     model = Municipality(sc, agent_views=False)
     rng = np.random.default_rng(9)
@@ -75,12 +75,14 @@ def test_relapse_weeks_are_identical():
     firm[constant] = -1
     covered = np.where(rng.random(n) < 0.3, rng.integers(1, 60, n), 0)
     threshold = -np.log1p(-rng.random(n))
+    elapsed = np.where(rng.random(n) < 0.5, rng.integers(1, 40, n), 0)  # exits before ``w`` too
     args = (
         rate,
         constant,
         firm,
         covered,
         threshold,
+        elapsed,
         model.relapse_decay,
         model.layoff_factor,
         w,

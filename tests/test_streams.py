@@ -57,7 +57,7 @@ def test_every_decision_has_a_key_of_its_own():
 
 
 def test_the_rules_make_every_declared_decision_and_no_other(monkeypatch):
-    """A whole run with every lever on: the decisions drawn are exactly the declared ones."""
+    """A whole run with every lever on and a burn-in: the decisions drawn are exactly the declared ones."""
     import dataclasses
 
     from raaderum.sim.model import Municipality
@@ -71,7 +71,9 @@ def test_the_rules_make_every_declared_decision_and_no_other(monkeypatch):
         return real(self, decision, week, ids)
 
     monkeypatch.setattr(RandomStreams, "uniform", recording)
-    sc = default_scenario().with_values({"end_year": 2017, "strategy.end_year": 2017})
+    sc = default_scenario().with_values(
+        {"end_year": 2017, "strategy.end_year": 2017, "population.burn_in_years": 2}
+    )
     sc = sc.replace(
         strategy=dataclasses.replace(
             sc.strategy, screening_triage=True, enterprise_oriented=True, relapse_followup=True
