@@ -63,6 +63,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--seed", type=int, help="override the scenario's seed (a non-negative integer)")
     run.add_argument("--out", type=Path, help="output folder (default: ./raaderum-out/<scenario name>/)")
+    run.add_argument(
+        "--no-attribution",
+        action="store_true",
+        help="skip the attribution by channel (one more paired run per channel; about 10 s)",
+    )
     run.add_argument("-v", "--verbose", action="store_true", help="log progress")
     batch = sub.add_parser(
         "batch",
@@ -234,15 +239,23 @@ def _run(args: argparse.Namespace) -> int:
         check_fits(scenario)
     except ScenarioError as exc:
         return _error(exc)
-    from ..experiments.paired import run_paired  # imported here: the slow imports come after validation
+    # imported here: the slow imports come after validation
+    from ..experiments.attribution import attribute, format_attribution
+    from ..experiments.paired import run_paired
     from .output import write_outputs
 
     result = run_paired(scenario)
+    summary = result.summary()
+    if not args.no_attribution:
+        summary["attribution"] = attribute(scenario, full=result).to_dict()
     try:
-        write_outputs(result, out)
+        write_outputs(result, out, summary)
     except ScenarioError as exc:
         return _error(exc)
-    print(format_summary(result.summary()))
+    print(format_summary(summary))
+    if "attribution" in summary:
+        print()
+        print(format_attribution(summary["attribution"]))
     print(f"\nFiles written to {out}/: summary.json, weekly.parquet, weekly.csv, stocks.png, net_saving.png")
     return 0
 

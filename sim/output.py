@@ -4,6 +4,7 @@ import json
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from matplotlib.axes import Axes
@@ -41,8 +42,11 @@ def _save_plot(result: PairedResult, draw: Callable[[Axes, PairedResult], None],
     fig.savefig(path, dpi=110)
 
 
-def write_outputs(result: PairedResult, out_dir: Path) -> Path:
+def write_outputs(result: PairedResult, out_dir: Path, summary: dict[str, Any] | None = None) -> Path:
     """Write all output files to ``out_dir`` atomically.
+
+    ``summary`` is what ``summary.json`` holds: by default ``result.summary()``; the CLI adds
+    the attribution by channel to it.
 
     Files are written to a temporary folder beside ``out_dir`` and moved into place only when
     all of them exist, so an interrupted run leaves no half-written output. ``out_dir`` follows
@@ -52,7 +56,8 @@ def write_outputs(result: PairedResult, out_dir: Path) -> Path:
         OutputFolderError: ``out_dir`` holds files raaderum did not write, or writing failed.
     """
     with atomic_folder(out_dir, "run") as tmp:
-        (tmp / "summary.json").write_text(json.dumps(result.summary(), indent=2), encoding="utf-8")
+        summary = result.summary() if summary is None else summary
+        (tmp / "summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
         table = weekly_table(result)
         table.to_parquet(tmp / "weekly.parquet", index=False)
         table.to_csv(tmp / "weekly.csv", index=False)

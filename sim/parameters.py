@@ -579,6 +579,86 @@ LEVERS = (
 )
 
 
+#: What a meeting does, on the way from more caseworker time to fewer weeks on benefit: the time a
+#: meeting takes, its effect on effort, rapport and barriers, the referrals it makes and what those
+#: do, the assessments it carries and the reclassification it decides, and how effort turns into
+#: hires.
+CONTACT_MECHANISM = (
+    "staff.hours_per_week",
+    "staff.admin_share",
+    "staff.meeting_minutes",
+    "staff.assessment_meeting_minutes",
+    "staff.min_weeks_between_meetings",
+    "staff.annual_cost_dkk",
+    "behaviour.effort_floor",
+    "behaviour.effort_retention",
+    "behaviour.meeting_effort_boost",
+    "behaviour.continuity_floor",
+    "behaviour.rapport_gain",
+    "behaviour.barrier_reduction_per_meeting",
+    "behaviour.internship_probability",
+    "behaviour.internship_min_capacity",
+    "behaviour.internship_weeks",
+    "behaviour.internship_hire_multiplier",
+    "market.internship_conversion",
+    "behaviour.course_probability",
+    "behaviour.course_weeks",
+    "behaviour.course_effort_gain",
+    "behaviour.course_skills_reduction",
+    "behaviour.clarify_capacity",
+    "behaviour.assessment_meetings",
+    "behaviour.job_ready_capacity",
+    "behaviour.activity_ready_capacity",
+    "behaviour.education_meeting_multiplier",
+    "behaviour.job_search_factor",
+    "market.hire_rate_weekly",
+    "budget.course_cost_weekly_dkk",
+    "budget.internship_cost_weekly_dkk",
+)
+#: For each lever, the parameters its mechanism runs on between the lever and the budget. Each
+#: must be calibrated (in calibration/space.toml with a prior whose source is named) or carry a
+#: published estimate as its source (tests/test_sourcing.py).
+LEVER_MECHANISM: dict[str, tuple[str, ...]] = {
+    "extra_caseworkers": CONTACT_MECHANISM,
+    "target_caseload": CONTACT_MECHANISM,
+    "screening_triage": (
+        "effects.team_assessment_speedup",
+        "effects.team_health_reduction",
+        "effects.screening_risk_threshold",
+        "strategy.screening_cost_dkk",
+        "strategy.team_assessment_cost_dkk",
+    ),
+    "integrated_casework": ("effects.integrated_social_multiplier", "strategy.integrated_cost_weekly_dkk"),
+    "courses_for_activity_ready": (
+        "behaviour.course_probability",
+        "behaviour.course_weeks",
+        "behaviour.course_effort_gain",
+        "behaviour.course_skills_reduction",
+        "budget.course_cost_weekly_dkk",
+    ),
+    "enterprise_oriented": (
+        "effects.enterprise_willingness",
+        "effects.enterprise_internship_multiplier",
+        "effects.enterprise_conversion_multiplier",
+        "strategy.enterprise_consultants",
+    ),
+    "relapse_followup": (
+        "effects.followup_relapse_multiplier",
+        "effects.followup_weeks",
+        "strategy.followup_cost_weekly_dkk",
+    ),
+    "supplier_monitoring": ("effects.monitoring_programme_multiplier", "strategy.monitoring_cost_weekly_dkk"),
+    "more_offers": (
+        "behaviour.internship_probability",
+        "behaviour.internship_hire_multiplier",
+        "market.internship_conversion",
+        "behaviour.course_probability",
+        "budget.course_cost_weekly_dkk",
+        "budget.internship_cost_weekly_dkk",
+    ),
+}
+
+
 @dataclass(frozen=True)
 class Budget(Section):
     """Benefit rates, the refund schedule (refusionstrappen), costs and tax."""
