@@ -525,13 +525,13 @@ class Citizen(mesa.Agent):
         """Weekly relapse hazard of a former recipient in ``week``."""
         m = self.model
         b = m.params.behaviour
+        k = week - self.exit_week
+        decay = b.relapse_floor + (1 - b.relapse_floor) * math.exp(-k / b.relapse_decay_weeks)
         if self.state == EDUCATION:
-            h = b.education_dropout_weekly
+            h = b.education_dropout_weekly * decay
         elif self.employer is not None and self.last_benefit == SICKNESS:
-            h = b.sickness_relapse_weekly * (1 + b.relapse_barrier_gain * self.health)
+            h = b.sickness_relapse_weekly * (1 + b.relapse_barrier_gain * self.health) * decay
         else:
-            k = week - self.exit_week
-            decay = b.relapse_floor + (1 - b.relapse_floor) * math.exp(-k / b.relapse_decay_weeks)
             h = b.relapse_weekly * (1 + b.relapse_barrier_gain * self.mean_barrier) * decay
             if self.employer is not None:
                 h *= self.employer.layoff_factor  # lay-offs rise when the firm's demand falls

@@ -229,6 +229,10 @@ class PairedResult:
                 }
                 for run, res in (("baseline", self.baseline), ("strategy", self.strategy))
             },
+            "activity_ready_fate_at_period_end": {
+                "baseline": self.baseline.activity_ready_fate,
+                "strategy": self.strategy.activity_ready_fate,
+            },
             "relapses": {"baseline": int(b["relapses"].sum()), "strategy": int(s["relapses"].sum())},
             "mean_contacts_per_citizen_week_in_period": {
                 "baseline": float(b["contacts_per_citizen"].iloc[slice(*period)].mean()),

@@ -14,9 +14,11 @@ The burn-in has its own seed (a child of the run's SeedSequence), so a baseline 
 start from the same population. It depends on the scenario only through what it runs, so it is
 computed once per (burn-in scenario, seed) in a process and shared.
 
-What does not carry over: the firms (a citizen's employer index refers to the horizon's firm of
-that index, drawn from the same distribution), the caseworkers' vacancies (the horizon starts
-fully staffed), and self-supported weeks before the horizon for the refund reset rule.
+The burn-in runs with the horizon's firms (drawn from the horizon's own stream seed), so a
+citizen's employer is the same firm before and after, and the labour demand is the same. What
+does not carry over: the firms' counters (hires, internships), the caseworkers' vacancies (the
+horizon starts fully staffed), and self-supported weeks before the horizon for the refund reset
+rule.
 """
 
 import dataclasses
@@ -90,17 +92,36 @@ def burn_in_scenario(sc: Scenario) -> Scenario:
     )
 
 
-def prehistory(sc: Scenario, seed: np.random.SeedSequence) -> Prehistory:
-    """The population at the end of ``sc``'s burn-in with ``seed`` (shared by equal burn-ins)."""
-    return _prehistory(burn_in_scenario(sc), seed.entropy, tuple(seed.spawn_key), seed.pool_size)
+def prehistory(sc: Scenario, seed: np.random.SeedSequence, firms_seed: np.random.SeedSequence) -> Prehistory:
+    """The population at the end of ``sc``'s burn-in with ``seed`` (shared by equal burn-ins).
+
+    The burn-in's firms are drawn from ``firms_seed``, the horizon's own stream seed, so they are
+    the horizon's firms: the labour demand a citizen met before the horizon is the one after.
+    """
+    key = (_key(seed), _key(firms_seed))
+    return _prehistory(burn_in_scenario(sc), *key)
+
+
+SeedKey = tuple[int | tuple[int, ...], tuple[int, ...], int]
+
+
+def _key(seed: np.random.SeedSequence) -> SeedKey:
+    """A hashable key of a SeedSequence (entropy, spawn key, pool size)."""
+    entropy = seed.entropy
+    hashable = entropy if isinstance(entropy, int) else tuple(int(e) for e in entropy or ())
+    return hashable, tuple(seed.spawn_key), int(seed.pool_size)
+
+
+def _seed(key: SeedKey) -> np.random.SeedSequence:
+    entropy, spawn_key, pool_size = key
+    return np.random.SeedSequence(entropy, spawn_key=spawn_key, pool_size=pool_size)
 
 
 @functools.lru_cache(maxsize=4)
-def _prehistory(burn: Scenario, entropy: int, spawn_key: tuple[int, ...], pool_size: int) -> Prehistory:
+def _prehistory(burn: Scenario, seed: SeedKey, firms: SeedKey) -> Prehistory:
     from .model import Municipality  # the burn-in is a run of the model itself
 
-    seed = np.random.SeedSequence(entropy, spawn_key=spawn_key, pool_size=pool_size)
-    model = Municipality(burn, seed=seed, agent_views=False)
+    model = Municipality(burn, seed=_seed(seed), agent_views=False, firms_seed=_seed(firms))
     model.run()
     c, weeks = model.citizens, model.n_weeks
     present = np.flatnonzero(c.state[: c.n] != State.GONE)

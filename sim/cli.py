@@ -200,6 +200,14 @@ def format_summary(summary: dict) -> str:
                 f"  {year:<6}{run:<10}{r['stock_start']:>7,}{r['entrants']:>7,}{r['exits']:>7,}"
                 f"{r['stock_end']:>7,}{weeks:>16}"
             )
+    fate = summary["activity_ready_fate_at_period_end"]
+    if fate["strategy"]:
+        lines += ["", "Everyone activity-ready during the investment period, where they are at its end:"]
+        for run in ("baseline", "strategy"):
+            counts = {k: v for k, v in fate[run].items() if v}
+            total = sum(counts.values())
+            parts = ", ".join(f"{k} {v}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1]))
+            lines.append(f"  {run:<9} {total:>6,}: {parts}")
     contacts = summary["mean_contacts_per_citizen_week_in_period"]
     caseload = summary["mean_caseload_activity_ready_in_period"]
     lines += [

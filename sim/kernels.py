@@ -45,7 +45,6 @@ def keyed_uniform(key: np.uint64, week: int, draw: int, ids: np.ndarray) -> np.n
 @_jit
 def first_crossing(
     rate: np.ndarray,
-    constant: np.ndarray,
     firm: np.ndarray,
     covered_weeks: np.ndarray,
     threshold: np.ndarray,
@@ -60,8 +59,8 @@ def first_crossing(
 
     Exit ``i`` is ``elapsed[i]`` weeks old at ``week`` (0 for an exit in ``week``), so week
     ``week + k`` is its ``(elapsed[i] + k)``-th week after the exit. Its hazard there is
-    ``rate[i]`` if ``constant[i]``, else ``rate[i] · decay[elapsed[i] + k]`` times the lay-off
-    factor of its firm in week ``week + k`` (if it has one); it is multiplied by
+    ``rate[i] · decay[elapsed[i] + k]`` times the lay-off factor of its firm in week ``week + k``
+    (if it has one); it is multiplied by
     ``followup_multiplier`` while ``k <= covered_weeks[i]``. The cumulative hazard counts from
     ``week + 1``. Returns -1 for an exit whose cumulative hazard stays below its threshold
     within ``horizon`` weeks.
@@ -71,12 +70,9 @@ def first_crossing(
     for i in range(n):
         acc = 0.0
         for k in range(1, horizon + 1):
-            if constant[i]:
-                h = rate[i]
-            else:
-                h = rate[i] * decay[elapsed[i] + k]
-                if firm[i] >= 0:
-                    h *= layoff[week + k, firm[i]]
+            h = rate[i] * decay[elapsed[i] + k]
+            if firm[i] >= 0:
+                h *= layoff[week + k, firm[i]]
             if k <= covered_weeks[i]:
                 h *= followup_multiplier
             acc += h

@@ -113,9 +113,13 @@ def relapse(m: "Municipality", wk: Week) -> None:
 def schedule_relapse(m: "Municipality", wk: Week, ids: np.ndarray) -> None:
     """Draw the week in which citizens who exit this week will return to benefit.
 
-    The relapse hazard ``h`` (per week) of each later week is known at exit: it depends on the
-    time since exit, the barriers (which do not change out of benefit), the employer's demand
-    over the (exogenous) business cycle, and follow-up. The citizen relapses in the first week in
+    The relapse hazard ``h`` (per week) of each later week is known at exit: a rate by kind of
+    exit (``relapse_weekly`` × (1 + ``relapse_barrier_gain`` × mean barrier) from a job or other
+    self-support, ``sickness_relapse_weekly`` × (1 + gain × health) for a return to work after
+    sickness, ``education_dropout_weekly`` from education), times the decay with the time since
+    exit (from 1 to ``relapse_floor`` with time constant ``relapse_decay_weeks``: the excess risk
+    of a former recipient fades), times the lay-off factor of the employer's demand over the
+    (exogenous) business cycle for a job, times follow-up. The citizen relapses in the first week in
     which the cumulative hazard reaches ``E ~ Exp(1)``, so the chance of a relapse in a week is
     ``1 − exp(−h)``. ``E`` is keyed by (exit week, citizen).
     """
@@ -146,18 +150,15 @@ def draw_relapse_weeks(
     horizon = m.n_weeks - 1 - w
     if ids.size == 0 or horizon <= 0:
         return
-    # hazard of the k-th week after the exit: rate · decay[k] · lay-off factor, or a constant
+    # hazard of the k-th week after the exit: rate · decay[k] · lay-off factor of the employer
     rate = (b.relapse_weekly * (1 + b.relapse_barrier_gain * mean_barrier(c, ids))).astype(np.float64)
-    constant = np.zeros(ids.size, dtype=bool)
     firm = c.employer[ids]
     sick = (c.last_benefit[ids] == State.SICKNESS) & (firm >= 0)
     rate[sick] = b.sickness_relapse_weekly * (1 + b.relapse_barrier_gain * c.health[ids[sick]])
-    constant[sick] = True
     rate[in_education] = b.education_dropout_weekly
-    constant[in_education] = True
-    firm = np.where(constant, -1, firm)
+    firm = np.where(sick | in_education, -1, firm)  # a new sick-listing or a drop-out: no lay-off
     covered = np.maximum(c.followup_until[ids] - w, 0).astype(np.int64)  # weeks with follow-up
-    args = (rate, constant, firm, covered, threshold, elapsed, m.relapse_decay, m.layoff_factor, w, horizon)
+    args = (rate, firm, covered, threshold, elapsed, m.relapse_decay, m.layoff_factor, w, horizon)
     first = kernels.first_crossing(*args, sc.effects.followup_relapse_multiplier)
     c.relapse_week[ids] = np.where(first >= 0, w + 1 + first, NEVER)
 

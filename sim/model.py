@@ -37,7 +37,7 @@ from .records import WeeklyRecords
 from .resources import check_fits
 from .results import RunResult
 from .scenario import WEEKS_PER_YEAR, Scenario
-from .states import ENTRY_STATES, IS_BENEFIT, IS_CASE, N_STATES, TEAM_OF_STATE, State, Team
+from .states import ENTRY_STATES, IS_BENEFIT, IS_CASE, N_STATES, STATE_NAMES, TEAM_OF_STATE, State, Team
 from .streams import RandomStreams, fresh_seed_sequence
 from .week import Levers, Rule, Week, changes_state
 
@@ -116,6 +116,8 @@ class Municipality(mesa.Model):
             notebook wants: ``model.agents_by_type[Citizen]`` holds everyone present). Experiments
             turn this off for speed; results are identical, and :meth:`citizen` still returns a
             view made on demand.
+        firms_seed: Draw the employers from the streams of this seed instead of the run's own
+            (the burn-in runs with the firms of the horizon that follows it).
 
     Raises:
         ValueError: Both ``seed`` and ``rng`` are given.
@@ -133,6 +135,7 @@ class Municipality(mesa.Model):
         *,
         rng: int | np.random.SeedSequence | None = None,
         agent_views: bool = True,
+        firms_seed: np.random.SeedSequence | None = None,
     ) -> None:
         if seed is not None and rng is not None:
             raise ValueError("give either seed or rng (the same thing), not both")
@@ -157,7 +160,10 @@ class Municipality(mesa.Model):
             self.n_weeks,
             self.streams.generator("cycle"),
         )
-        self.employers = EmployerArrays(scenario.market, self.streams.generator("employer_setup"))
+        #: The seed of the run's streams: the burn-in draws its firms from it (the same firms).
+        self.stream_seed = stream_seq
+        firms = self.streams if firms_seed is None else RandomStreams(firms_seed)
+        self.employers = EmployerArrays(scenario.market, firms.generator("employer_setup"))
         #: Demand multiplier of every firm in every week (weeks × firms), and the lay-off factor.
         self.firm_demand: np.ndarray = self.cycle.demand[:, None] ** self.employers.sensitivity[None, :]
         self.layoff_factor: np.ndarray = self.firm_demand**-scenario.market.layoff_cycle_elasticity
@@ -244,7 +250,7 @@ class Municipality(mesa.Model):
         sc = self.params
         b = sc.behaviour
         pop = sc.population
-        pre = burn_in.prehistory(sc, burn_in_seq) if pop.burn_in_years > 0 else None
+        pre = burn_in.prehistory(sc, burn_in_seq, self.stream_seed) if pop.burn_in_years > 0 else None
         if pre is None:
             initial = np.repeat(
                 np.array(list(PROFILES), dtype=np.int8), [getattr(pop, s.name.lower()) for s in PROFILES]
@@ -383,7 +389,25 @@ class Municipality(mesa.Model):
         """Run to the end of the horizon and return the result."""
         while self.running and self.week < self.n_weeks:
             self.step()
-        return RunResult.from_records(self.params, self.records)
+        fate = self.group_fate(State.ACTIVITY_READY, *self.period)
+        return RunResult.from_records(self.params, self.records, fate)
+
+    def group_fate(self, state: State, start: int, end: int) -> dict[str, int]:
+        """Everyone in ``state`` at some point of weeks [start, end), by their state at the end.
+
+        "At some point" counts the state at the start of week ``start`` and at the end of every
+        week of the period; "at the end" is the state at the end of week ``end - 1``. Empty if
+        the period has not ended yet (or is empty).
+        """
+        end = min(end, self.n_weeks)
+        if not 0 <= start < end <= self.week:
+            return {}
+        history, n = self.citizens.history, self.citizens.n
+        was = np.zeros(n, dtype=bool)
+        for row in range(start, end + 1):  # a row at a time: a national run has millions of citizens
+            was |= history[row, :n] == state
+        counts = np.bincount(history[end, :n][was].astype(np.int64), minlength=N_STATES)
+        return {name: int(counts[i]) for i, name in enumerate(STATE_NAMES)}
 
     def result_so_far(self) -> RunResult:
         """The weeks simulated so far (``self.week`` rows), e.g. to plot a run while it steps."""

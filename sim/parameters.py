@@ -42,15 +42,15 @@ class Section:
 class Population(Section):
     """Stocks (persons) the burn-in starts from, the burn-in's length and the labour force.
 
-    With ``burn_in_years = 0`` the horizon starts from these stocks, drawn from the entry
-    profiles; otherwise it starts from where the burn-in that starts from them ends
-    (``sim/burn_in.py``).
+    The horizon starts from where the burn-in ends (``sim/burn_in.py``), and the burn-in starts
+    from these stocks, drawn from the entry profiles; with ``burn_in_years = 0`` the horizon
+    starts from them.
     """
 
     _section: ClassVar[str] = "population"
 
     burn_in_years: int = param(
-        0,
+        10,
         "nonneg",
         maximum=100,
         unit="years",
@@ -92,7 +92,12 @@ class Population(Section):
         700, "nonneg", maximum=MAX_PERSONS, unit="persons", source=ASSUMPTION, doc="fleksjob"
     )
     disability_pension: int = param(
-        2600, "nonneg", maximum=MAX_PERSONS, unit="persons", source=ASSUMPTION, doc="førtidspension"
+        700,
+        "nonneg",
+        maximum=MAX_PERSONS,
+        unit="persons",
+        source=ASSUMPTION,
+        doc="førtidspension; near the steady state of inflow.disability_pension (burn-in)",
     )
     labour_force: int = param(
         28000,
@@ -127,6 +132,15 @@ class Inflow(Section):
     )
     sickness: float = param(
         16.0, "nonneg", maximum=MAX_PERSONS_WEEKLY, unit="persons/week", source=ASSUMPTION
+    )
+    disability_pension: float = param(
+        1.2,
+        "nonneg",
+        maximum=MAX_PERSONS_WEEKLY,
+        unit="persons/week",
+        source=ASSUMPTION,
+        doc="førtidspension awarded to people outside the groups modelled (from a job or sickness "
+        "benefit without a job-centre case); about 60 a year",
     )
     cycle_elasticity: float = param(
         1.0,
@@ -248,7 +262,7 @@ class Market(Section):
         1.6, "positive", unit="", source=ASSUMPTION, doc="Pareto shape of firm sizes"
     )
     hire_rate_weekly: float = param(
-        0.006132,
+        0.00783116,
         "share",
         unit="per employee-week",
         source=CALIBRATED,
@@ -265,7 +279,7 @@ class Market(Section):
         5.8, "positive", maximum=100, unit="%", source="Statistics Denmark AKU: 2010-2022 mean"
     )
     demand_elasticity: float = param(
-        0.0645,
+        0.299062,
         "nonneg",
         maximum=MAX_ELASTICITY,
         unit="per %-point",
@@ -281,7 +295,11 @@ class Market(Section):
         doc="employers' preference for work capacity",
     )
     internship_conversion: float = param(
-        0.2, "share", unit="", source=ASSUMPTION, doc="chance that a virksomhedspraktik ends in a job"
+        0.171715,
+        "share",
+        unit="",
+        source=f"{CALIBRATED}; prior: Jobindsats 2019",
+        doc="chance that a virksomhedspraktik ends in a job",
     )
     layoff_cycle_elasticity: float = param(
         1.5,
@@ -299,16 +317,19 @@ class Behaviour(Section):
 
     _section: ClassVar[str] = "behaviour"
 
-    effort_floor: float = param(0.1992, "share", source=CALIBRATED, doc="search effort without contact")
+    effort_floor: float = param(0.280359, "share", source=CALIBRATED, doc="search effort without contact")
     effort_retention: float = param(
-        0.85,
+        0.674262,
         "share",
         unit="per week",
-        source=ASSUMPTION,
+        source=CALIBRATED,
         doc="share of effort above the floor kept each week",
     )
     meeting_effort_boost: float = param(
-        0.7831, "share", source=CALIBRATED, doc="share of the gap to full effort closed by a meeting"
+        0.144157,
+        "share",
+        source=f"{CALIBRATED}; prior: Maibom et al. 2017",
+        doc="share of the gap to full effort closed by a meeting",
     )
     continuity_floor: float = param(
         0.5, "share", source=ASSUMPTION, doc="meeting effect with a caseworker the citizen has not met"
@@ -316,7 +337,7 @@ class Behaviour(Section):
     rapport_gain: float = param(
         0.35, "share", source=ASSUMPTION, doc="share of the gap to full rapport closed by a meeting"
     )
-    barrier_reduction_per_meeting: float = param(0.001035, "share", source=CALIBRATED)
+    barrier_reduction_per_meeting: float = param(0.00466781, "share", source=CALIBRATED)
     barrier_shock_weekly: float = param(0.002, "share", unit="per week", source=ASSUMPTION)
     barrier_shock_size: float = param(0.2, "share", source=ASSUMPTION)
     capacity_weights: tuple[float, ...] = param(
@@ -332,13 +353,13 @@ class Behaviour(Section):
         0.45, "share", source=ASSUMPTION, doc="job-ready below this are reclassified activity-ready"
     )
     clarify_capacity: float = param(
-        0.4136,
+        0.489835,
         "share",
         source=CALIBRATED,
         doc="activity-ready below this are assessed for a permanent benefit",
     )
     assessment_meetings: float = param(
-        7.794,
+        14.6139,
         "positive",
         unit="meetings",
         source=CALIBRATED,
@@ -382,7 +403,10 @@ class Behaviour(Section):
         8, "positive", unit="weeks", source="LAB: company internships of 4-13 weeks"
     )
     internship_hire_multiplier: float = param(
-        2.5, "positive", source=ASSUMPTION, doc="hiring weight while in an internship"
+        1.70608,
+        "positive",
+        source=f"{CALIBRATED}; prior: Beskæftigelsesministeriet 2016",
+        doc="hiring weight while in an internship",
     )
     education_start_weekly: float = param(
         0.006, "share", unit="per week", source=ASSUMPTION, doc="education-ready starting education, per week"
@@ -391,14 +415,14 @@ class Behaviour(Section):
         3.0, "positive", source=ASSUMPTION, doc="education start in a week with a meeting"
     )
     other_self_support_weekly: float = param(
-        0.00158,
+        0.000391839,
         "share",
         unit="per week",
         source=CALIBRATED,
         doc="self-support without a job (partner, own means)",
     )
     relapse_weekly: float = param(
-        0.006518,
+        0.00601565,
         "share",
         unit="per week",
         source=CALIBRATED,
@@ -406,7 +430,11 @@ class Behaviour(Section):
     )
     relapse_decay_weeks: float = param(52.0, "positive", unit="weeks", source=ASSUMPTION)
     relapse_floor: float = param(
-        0.2, "share", source=ASSUMPTION, doc="long-run relapse hazard as a share of the initial hazard"
+        0.0,
+        "share",
+        source="assumption: the excess risk of a former recipient fades (above 0, every former "
+        "recipient stays at risk and the stocks never settle)",
+        doc="long-run relapse hazard as a share of the initial hazard",
     )
     relapse_barrier_gain: float = param(
         1.0, "nonneg", source=ASSUMPTION, doc="relapse hazard × (1 + gain × mean barrier)"
@@ -463,13 +491,13 @@ class Effects(Section):
         doc="mean barrier at which screening sends to the team",
     )
     integrated_social_multiplier: float = param(
-        3.765,
+        2.86897,
         "positive",
         source=f"{CALIBRATED}; the lever: Skanderborg interview 2019",
         doc="social-barrier reduction per meeting with integrated casework",
     )
     enterprise_willingness: float = param(
-        1.037,
+        2.49247,
         "positive",
         source=f"{CALIBRATED}; the lever: ISU cases",
         doc="employers' hiring weight for municipal citizens",
@@ -480,9 +508,9 @@ class Effects(Section):
     enterprise_conversion_multiplier: float = param(
         1.5, "positive", source="assumption; the lever: ISU cases"
     )
-    followup_weeks: int = param(143, "positive", unit="weeks", source=f"{CALIBRATED}; the lever: ISU cases")
+    followup_weeks: int = param(44, "positive", unit="weeks", source=f"{CALIBRATED}; the lever: ISU cases")
     followup_relapse_multiplier: float = param(
-        0.1864,
+        0.0458057,
         "share",
         source=f"{CALIBRATED}; the lever: ISU cases",
         doc="relapse hazard while followed up after exit",
@@ -646,6 +674,10 @@ LEVER_MECHANISM: dict[str, tuple[str, ...]] = {
         "effects.followup_relapse_multiplier",
         "effects.followup_weeks",
         "strategy.followup_cost_weekly_dkk",
+        "behaviour.relapse_weekly",
+        "behaviour.relapse_decay_weeks",
+        "behaviour.relapse_floor",
+        "behaviour.relapse_barrier_gain",
     ),
     "supplier_monitoring": ("effects.monitoring_programme_multiplier", "strategy.monitoring_cost_weekly_dkk"),
     "more_offers": (

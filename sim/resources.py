@@ -15,6 +15,7 @@ import numpy as np
 from ..agents.citizens import COLUMNS
 from .errors import ResourceLimitError
 from .scenario import Scenario
+from .states import ENTRY_STATES
 
 #: Measured peak memory of a run over the size of its arrays (the national scenario: 1.5 GB peak
 #: for 0.95 GB of citizen arrays, BENCHMARKS.md), rounded up.
@@ -74,7 +75,7 @@ def estimate_run(scenario: Scenario) -> RunSize:
             "disability_pension",
         )
     )
-    weekly = inflow.job_ready + inflow.activity_ready + inflow.education_ready + inflow.sickness
+    weekly = sum(getattr(inflow, s.name.lower()) for s in ENTRY_STATES)
     peak_u = max(cycle.max_unemployment, cycle.recession_unemployment)
     # (peak / reference) ** elasticity, in logs so that absurd values cannot overflow
     log_scale = inflow.cycle_elasticity * math.log(peak_u / scenario.market.reference_unemployment)

@@ -1,7 +1,7 @@
 """The result of one run: weekly time series and a summary."""
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -119,14 +119,20 @@ class RunResult:
         scenario: The scenario that was run.
         weekly: One row per week: stocks, flows, contacts, caseload, budget lines (DKK).
         flows: Transitions per week as an array (week, from state, to state).
+        activity_ready_fate: Everyone who was activity-ready at some point of the investment
+            period, counted by their state at its end (``gone``: moved away or reached pension
+            age); ``{}`` if the run stopped before the period ended.
     """
 
     scenario: "Scenario"
     weekly: pd.DataFrame
     flows: np.ndarray
+    activity_ready_fate: dict[str, int] = field(default_factory=dict)
 
     @classmethod
-    def from_records(cls, scenario: "Scenario", rec: "WeeklyRecords") -> "RunResult":
+    def from_records(
+        cls, scenario: "Scenario", rec: "WeeklyRecords", activity_ready_fate: dict[str, int] | None = None
+    ) -> "RunResult":
         """Assemble the weekly table from a model's records."""
         n = scenario.n_weeks
         weeks = np.arange(n)
@@ -179,7 +185,7 @@ class RunResult:
         cols["dkk_lever_costs"] = lever_costs(rec.lines)
         weekly = pd.DataFrame(cols)
         assert len(weekly) == n
-        return cls(scenario=scenario, weekly=weekly, flows=rec.flows.copy())
+        return cls(scenario, weekly, rec.flows.copy(), dict(activity_ready_fate or {}))
 
     def stock(self, state: State | str) -> pd.Series:
         """Weekly stock of one state."""

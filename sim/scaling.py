@@ -27,6 +27,7 @@ SCALED_COUNTS = STOCKS + (
     "inflow.activity_ready",
     "inflow.education_ready",
     "inflow.sickness",
+    "inflow.disability_pension",
     "staff.caseworkers_activity_ready",
     "staff.caseworkers_job_ready",
     "staff.caseworkers_sickness",

@@ -84,8 +84,11 @@ class Scenario(Section):
         return (year - self.start_year) * WEEKS_PER_YEAR
 
     def baseline(self) -> "Scenario":
-        """The same scenario with no strategy lever moved."""
-        return dataclasses.replace(self, strategy=Strategy(name="baseline"))
+        """The same scenario with no strategy lever moved (the strategy's period kept for reports)."""
+        st = self.strategy
+        return dataclasses.replace(
+            self, strategy=Strategy(name="baseline", start_year=st.start_year, end_year=st.end_year)
+        )
 
     def replace(self, **changes: Any) -> "Scenario":
         """Copy with top-level fields or whole sections replaced (validated again)."""

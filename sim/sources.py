@@ -185,6 +185,36 @@ SOURCES = {
             "Denmark's population, about 5.9 million",
         ),
         Source(
+            "Maibom et al. 2017",
+            "Experimental Evidence on the Effects of Early Meetings and Activation",
+            "Juanna Schrøter Joensen (Maibom), Michael Rosholm and Michael Svarer; "
+            "Scandinavian Journal of Economics 119(3): 541-570",
+            "2017",
+            "https://doi.org/10.1111/sjoe.12180",
+            "three Danish randomised trials (2008, insured unemployed): frequent individual "
+            "caseworker meetings raise employment in the medium and long run; in the working-paper "
+            "version, fortnightly meetings raise employment over two years by about 10 % (5 weeks)",
+        ),
+        Source(
+            "Beskæftigelsesministeriet 2016",
+            "Effektanalyse: Virksomhedspraktik virker",
+            "Beskæftigelsesministeriet",
+            "April 2016",
+            "https://bm.dk/nyheder-presse/nyheder/2016/04/effektanalyse-virksomhedspraktik-virker/",
+            "cash-benefit recipients aged 30+: after a private company internship the exit rate to "
+            "employment is about 84 % higher, after a public one about 65 % (other activation: 27 %)",
+        ),
+        Source(
+            "Jobindsats 2019",
+            "Stor forskel på, hvor mange der forlader offentlig forsørgelse efter virksomhedspraktik",
+            "Nyt om beskæftigelse (nb-beskaeftigelse.dk), from Jobindsats figures",
+            "5 March 2019",
+            "https://www.nb-beskaeftigelse.dk/2019/03/05/stor-forskel-paa-hvor-mange-der-forlader-"
+            "offentlig-forsoergelse-efter-virksomhedspraktik/",
+            "cash-benefit recipients: 15.8 % off public support six months after a company "
+            "internship (the best municipalities 20 % and more, the worst under 11 %)",
+        ),
+        Source(
             "Municipal tax rates",
             "Kommunale skatteprocenter",
             "Danmarks Statistik; Skatteministeriet",

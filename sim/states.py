@@ -33,8 +33,15 @@ CASE_STATES = (
 )
 #: States whose weeks count towards the refund schedule (refusionstrappen).
 BENEFIT_STATES = CASE_STATES + (State.FLEX_JOB, State.DISABILITY_PENSION)
-#: States in which new claimants enter the model (the inflow).
-ENTRY_STATES = (State.JOB_READY, State.ACTIVITY_READY, State.EDUCATION_READY, State.SICKNESS)
+#: States in which new claimants enter the model (the inflow); disability pension from outside
+#: the groups modelled (awards to the employed or sick-listed who never were job-centre cases).
+ENTRY_STATES = (
+    State.JOB_READY,
+    State.ACTIVITY_READY,
+    State.EDUCATION_READY,
+    State.SICKNESS,
+    State.DISABILITY_PENSION,
+)
 #: States that count as self-support for the refund reset rule.
 SELF_SUPPORT_STATES = (State.SELF_SUPPORTING, State.EDUCATION)
 #: States from which an exit can relapse to benefit.

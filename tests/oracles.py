@@ -27,12 +27,12 @@ def keyed_uniform(key, week, draw, ids):
 
 
 def first_crossing(
-    rate, constant, firm, covered_weeks, threshold, elapsed, decay, layoff, week, horizon, followup_multiplier
+    rate, firm, covered_weeks, threshold, elapsed, decay, layoff, week, horizon, followup_multiplier
 ):
     """The whole (exits × weeks) hazard at once; the first week its cumulative sum reaches the threshold."""
     k = np.arange(1, horizon + 1)
     since_exit = elapsed[:, None] + k[None, :]
-    h = np.where(constant[:, None], rate[:, None], rate[:, None] * decay[since_exit])
+    h = rate[:, None] * decay[since_exit]
     job = firm >= 0
     h[job] *= layoff[week + 1 : week + 1 + horizon, firm[job]].T
     followed = covered_weeks > 0

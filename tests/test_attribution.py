@@ -53,11 +53,21 @@ def test_a_channel_switched_off_stops_its_mechanism(channel, column):
     assert run_single(without(sc, (channel,))).weekly[column].sum() == 0
 
 
-def test_reclassification_switched_off_moves_nobody_between_job_ready_and_activity_ready():
-    sc = without(kik(end_year=2016), ("reclassification",))
-    flows = run_single(sc).flows
-    assert flows[:, State.ACTIVITY_READY, State.JOB_READY].sum() == 0
-    assert flows[:, State.JOB_READY, State.ACTIVITY_READY].sum() == 0
+def test_reclassification_switched_off_moves_almost_nobody_between_job_ready_and_activity_ready():
+    """Off is ``job_ready_capacity = 1``: only a citizen with no barrier left is still reclassified."""
+    sc = kik(end_year=2016)
+    on = run_single(sc).flows
+    off = run_single(without(sc, ("reclassification",))).flows
+    assert (
+        off[:, State.JOB_READY, State.ACTIVITY_READY].sum()
+        == 0
+        < on[:, State.JOB_READY, State.ACTIVITY_READY].sum()
+    )
+    up_on, up_off = (
+        on[:, State.ACTIVITY_READY, State.JOB_READY].sum(),
+        off[:, State.ACTIVITY_READY, State.JOB_READY].sum(),
+    )
+    assert up_off <= 0.25 * up_on, (up_on, up_off)
 
 
 @pytest.fixture(scope="module")
@@ -108,3 +118,27 @@ def test_raaderum_run_prints_the_attribution_and_keeps_it_in_the_summary(tmp_pat
     )
     assert "Where the NPV comes from" not in quick.stdout
     assert "attribution" not in json.loads((out / "summary.json").read_text(encoding="utf-8"))
+
+
+#: Channels that move people from benefit to work or self-support: switched off, the NPV falls.
+TOWARDS_WORK = (
+    "meeting_effort",
+    "meeting_barriers",
+    "internship_referrals",
+    "course_referrals",
+    "reclassification",
+    "integrated_social_barriers",
+    "supplier_monitoring",
+)
+
+
+@pytest.mark.slow
+def test_each_channel_of_the_default_strategy_has_the_sign_of_its_effect():
+    """On the default scenario (KIK): the channels towards work add to the NPV; clarification costs.
+
+    Clarification moves activity-ready citizens to a flex job (with a wage subsidy), a resource
+    course or a disability pension, not off benefit: switched off, the NPV rises.
+    """
+    t = attribute(default_scenario()).table
+    assert (t.loc[list(TOWARDS_WORK), "contribution_dkk"] > 0).all(), t["contribution_dkk"] / 1e6
+    assert t.at["clarification", "contribution_dkk"] < 0

@@ -103,3 +103,13 @@ def test_the_burn_in_runs_flat_without_strategy_and_without_its_own_burn_in():
     assert pre.cycle.scenario == "flat" and pre.strategy.levers_moved() == []
     assert pre.population.burn_in_years == 0 and pre.n_weeks == 4 * 52
     assert pre.start_year == sc.start_year  # flat at the start year's unemployment rate
+
+
+def test_the_burn_in_runs_with_the_horizons_firms():
+    """The same firms before and after week 0: otherwise the burn-in settles at another labour demand."""
+    sc = burned(years=3)
+    horizon = Municipality(sc, agent_views=False)
+    before = Municipality(burn_in.burn_in_scenario(sc), agent_views=False, firms_seed=horizon.stream_seed)
+    np.testing.assert_array_equal(before.employers.size, horizon.employers.size)
+    own = Municipality(burn_in.burn_in_scenario(sc), seed=sc.seed + 1, agent_views=False)
+    assert not np.array_equal(own.employers.size, horizon.employers.size)  # another seed, other firms

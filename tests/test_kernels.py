@@ -70,15 +70,12 @@ def test_relapse_weeks_are_identical():
     rng = np.random.default_rng(9)
     n, w, horizon = 3000, 40, sc.n_weeks - 41
     rate = rng.uniform(0.002, 0.05, n)
-    constant = rng.random(n) < 0.2
     firm = np.where(rng.random(n) < 0.5, rng.integers(0, model.employers.n, n), -1)
-    firm[constant] = -1
     covered = np.where(rng.random(n) < 0.3, rng.integers(1, 60, n), 0)
     threshold = -np.log1p(-rng.random(n))
     elapsed = np.where(rng.random(n) < 0.5, rng.integers(1, 40, n), 0)  # exits before ``w`` too
     args = (
         rate,
-        constant,
         firm,
         covered,
         threshold,

@@ -35,7 +35,10 @@ def test_a_scaled_municipality_has_proportional_stocks():
     The total within 3 %, each state within 12 % (the smallest stock, education-ready, is about
     160 in the small run, so its Poisson noise alone is about 8 %).
     """
-    base = default_scenario().baseline().replace(end_year=2015)
+    # From the drawn start: after a burn-in the stocks are the steady state of each run's own firms,
+    # whose total size varies much from draw to draw (Pareto shape 1.6 has no finite variance), so
+    # one run per size cannot show proportionality within these bounds.
+    base = default_scenario().baseline().replace(end_year=2015).with_values({"population.burn_in_years": 0})
     stocks = []
     for sc in (base, scale_scenario(base, 3)):
         model = Municipality(sc, agent_views=False)
@@ -51,7 +54,14 @@ def test_national_scenario_is_the_default_scaled_by_95():
     national = resolve_scenario("denmark_national")
     scaled = scale_scenario(default_scenario(), 95, name=national.name)
     scaled = scaled.replace(strategy=dataclasses.replace(scaled.strategy, name=national.strategy.name))
-    assert national == scaled
+    # the documented exceptions (the scenario file's header): no burn-in, the disability-pension
+    # stock of the benchmarks and no disability-pension inflow
+    exceptions = {
+        "population.burn_in_years": 0,
+        "population.disability_pension": 247_000,
+        "inflow.disability_pension": 0.0,
+    }
+    assert national == scaled.with_values(exceptions)
     assert initial_citizens(national) == 551_000
     assert "denmark_national" in builtin_scenarios()
 

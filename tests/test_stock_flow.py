@@ -42,9 +42,13 @@ def test_the_yearly_account_adds_up(paired, state):
         assert (t.mean_duration_weeks > 0).all()
 
 
-def test_initial_activity_ready_stock_opens_the_account(paired):
-    t = paired.baseline.stock_flow("activity_ready")
-    assert t.stock_start.iloc[0] == paired.scenario.population.activity_ready
+def test_the_starting_activity_ready_stock_opens_the_account(scenario):
+    from raaderum.sim.model import Municipality
+
+    model = Municipality(scenario.baseline(), agent_views=False)
+    at_start = int((model.citizens.history[0] == State.ACTIVITY_READY).sum())
+    t = model.run().stock_flow("activity_ready")
+    assert t.stock_start.iloc[0] == at_start
 
 
 def test_the_summary_holds_the_yearly_activity_ready_account(paired):
@@ -62,3 +66,27 @@ def test_every_weekly_column_is_in_the_data_dictionary_and_the_doc_is_current(pa
     assert missing == []
     doc = (Path(__file__).parents[1] / "docs" / "DATA.md").read_text(encoding="utf-8")
     assert doc == data_dictionary(), "docs/DATA.md is stale: regenerate it from raaderum.sim.results"
+
+
+def test_the_fate_of_everyone_in_the_group_during_the_investment_adds_up(paired):
+    """Everyone activity-ready at some point of 2016-2018, by where they are at the end of 2018."""
+    start, end = paired.start_week, paired.end_week
+    for run in (paired.baseline, paired.strategy):
+        fate = run.activity_ready_fate
+        w = run.weekly
+        # those still activity-ready at the end are the stock at the end
+        assert fate["activity_ready"] == w.at[end - 1, "stock_activity_ready"]
+        # at least everyone there at the start, and everyone who entered during the period
+        stock_before = int(w.at[start - 1, "stock_activity_ready"])
+        entered = int(run.flows[start:end, :, State.ACTIVITY_READY].sum()) - int(
+            run.flows[start:end, State.ACTIVITY_READY, State.ACTIVITY_READY].sum()
+        )
+        entered += int(w["arrivals_activity_ready"].iloc[start:end].sum())
+        assert stock_before <= sum(fate.values()) <= stock_before + entered
+    # the strategy moves more of the group out of activity-ready than the baseline does
+    assert (
+        paired.strategy.activity_ready_fate["activity_ready"]
+        < paired.baseline.activity_ready_fate["activity_ready"]
+    )
+    summary = paired.summary()["activity_ready_fate_at_period_end"]
+    assert summary["strategy"] == paired.strategy.activity_ready_fate
