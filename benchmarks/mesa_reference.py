@@ -268,7 +268,7 @@ class Citizen(mesa.Agent):
         self.benefit_since = w  # week the current benefit period began
         self.caseworker: Caseworker | None = None
         self.rapport = 0.0
-        self.effort = b.effort_floor
+        self.effort = self.effort_floor(state)
         self.effort_week = w
         self.assessment = 0.0
         if initial and state == ACTIVITY_READY and self.capacity < b.clarify_capacity:
@@ -310,7 +310,13 @@ class Citizen(mesa.Agent):
         """Search effort in ``week``: decays from the last update towards the floor."""
         b = self.model.params.behaviour
         weeks = min(week - self.effort_week, MAX_EFFORT_AGE)
-        return b.effort_floor + (self.effort - b.effort_floor) * b.effort_retention**weeks
+        floor = self.effort_floor(self.state)
+        return floor + (self.effort - floor) * b.effort_retention**weeks
+
+    def effort_floor(self, state: int) -> float:
+        """Search effort without contact in ``state`` (the job-ready and education-ready search alone)."""
+        b = self.model.params.behaviour
+        return b.job_ready_effort_floor if state in (JOB_READY, EDUCATION_READY) else b.effort_floor
 
     def overdue(self, week: int) -> bool:
         """True if the legal contact schedule calls for a meeting in ``week``."""
@@ -603,7 +609,7 @@ class Citizen(mesa.Agent):
             self.n_relapses += 1
             self.followup_until = NEVER
             self.self_support_spells.append((self.exit_week, w))
-            self.enter_benefit(w)
+            self.enter_benefit(w, new)
             self.employer = None
             self.earnings = 0.0
         if new == GONE:
@@ -617,7 +623,7 @@ class Citizen(mesa.Agent):
                 self.employer = None  # an internship host is not kept into flex job or pension
         self.state = new
 
-    def enter_benefit(self, w: int) -> None:
+    def enter_benefit(self, w: int, state: int) -> None:
         """Start a benefit period; the refund count restarts after enough self-support (reset rule)."""
         m = self.model
         bud = m.params.budget
@@ -627,7 +633,7 @@ class Citizen(mesa.Agent):
         if weeks >= bud.refund_reset_weeks:
             self.wob_base = 0
         self.benefit_since = w
-        self.effort = m.params.behaviour.effort_floor
+        self.effort = self.effort_floor(state)
         self.effort_week = w
 
 

@@ -70,8 +70,8 @@ def commit(m: "Municipality", wk: Week) -> None:
         commit_columns(c),
     )
     schedule_relapse(m, wk, exits)
-    enter_benefit(m, entering, w)
     c.state[: new_states.size] = new_states
+    enter_benefit(m, entering, w)
     m.records.stocks[w] = np.bincount(new_states, minlength=N_STATES)
 
 
@@ -84,7 +84,7 @@ def enter_benefit(m: "Municipality", ids: np.ndarray, w: int) -> None:
     c.wob_base[ids[reset]] = 0
     c.benefit_since[ids] = w
     set_settle_week(m, ids)
-    c.effort[ids] = m.params.behaviour.effort_floor  # a new benefit period starts at the floor
+    c.effort[ids] = m.effort_floor_of_state[c.state[ids]]  # a new period starts at its state's floor
     c.effort_week[ids] = w
 
 

@@ -9,23 +9,42 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..agents.citizens import CitizenArrays
+from .states import N_STATES, State
 
 if TYPE_CHECKING:
     from .model import Municipality
+    from .parameters import Behaviour
 
 #: Weeks after which decayed effort is taken as the floor (``effort_retention ** 520`` is ~0).
 MAX_EFFORT_AGE = 520
+
+#: States whose citizens must be available for work or education and search by themselves
+#: (rådighedspligt, Lov om aktiv socialpolitik § 13): their effort floor is
+#: ``job_ready_effort_floor``; every other state's is ``effort_floor``.
+AVAILABLE_STATES = (State.JOB_READY, State.EDUCATION_READY)
+
+
+def effort_floors(b: "Behaviour") -> np.ndarray:
+    """Search effort without contact, by state code (see :data:`AVAILABLE_STATES`)."""
+    floors = np.full(N_STATES, b.effort_floor)
+    floors[list(AVAILABLE_STATES)] = b.job_ready_effort_floor
+    return floors
 
 
 def effort(m: "Municipality", ids: np.ndarray, w: int) -> np.ndarray:
     """Search effort of citizens ``ids`` in week ``w``.
 
-    Effort set in week ``effort_week`` keeps ``effort_retention`` of its excess over
-    ``effort_floor`` each week after: ``floor + (effort − floor) · retention^(w − effort_week)``.
+    Effort set in week ``effort_week`` keeps ``effort_retention`` of its excess over the floor of
+    the citizen's state each week after: ``floor + (effort − floor) · retention^(w − effort_week)``.
+    The floor is ``job_ready_effort_floor`` for the job-ready and education-ready, who must be
+    available and search by themselves, and ``effort_floor`` for the others: the activity-ready's
+    search without contact is what a high caseload leaves them with. After a change of state the
+    effort moves towards the new state's floor at the same rate.
     """
-    c, b = m.citizens, m.params.behaviour
+    c = m.citizens
     age = np.minimum(w - c.effort_week[ids], MAX_EFFORT_AGE)
-    return b.effort_floor + (c.effort[ids] - b.effort_floor) * m.retention[age]
+    floor = m.effort_floor_of_state[c.state[ids]]
+    return floor + (c.effort[ids] - floor) * m.retention[age]
 
 
 def update_capacity(m: "Municipality", ids: np.ndarray) -> None:

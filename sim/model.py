@@ -21,7 +21,7 @@ from .accounting import budget
 from .bookkeeping import capacity, commit, record, set_settle_week
 from .budget import BudgetYear, budget_year
 from .casework import assessments, assign, meeting_effects, meetings, programmes, reclassify, staffing
-from .citizen_state import MAX_EFFORT_AGE, update_capacity
+from .citizen_state import MAX_EFFORT_AGE, effort_floors, update_capacity
 from .cycle import BusinessCycle
 from .labour_market import job_finding
 from .life_events import (
@@ -178,6 +178,8 @@ class Municipality(mesa.Model):
         self.relapse_decay = self._relapse_decay_table()
         #: Share of effort above the floor kept after k weeks.
         self.retention = scenario.behaviour.effort_retention ** np.arange(MAX_EFFORT_AGE + 1)
+        #: Search effort without contact by state code.
+        self.effort_floor_of_state = effort_floors(scenario.behaviour)
         #: Weekly earnings of everyone in a job taken from benefit (the municipal tax base).
         self.earnings_total = 0.0
         self._draw_population(burn_in_seq)
@@ -291,7 +293,7 @@ class Municipality(mesa.Model):
         )
         if pre is not None:
             drawn = np.arange(initial.size, c.size)
-            c.effort[drawn] = b.effort_floor
+            c.effort[drawn] = self.effort_floor_of_state[c.state[drawn]]
             set_settle_week(self, drawn)
             update_capacity(self, drawn)
             burn_in.place(self, pre, first)
@@ -299,7 +301,7 @@ class Municipality(mesa.Model):
             self._finish_population()
             return
         everyone = np.arange(c.size)
-        c.effort[everyone] = b.effort_floor
+        c.effort[everyone] = self.effort_floor_of_state[c.state[everyone]]
         set_settle_week(self, everyone)
         update_capacity(self, everyone)
         # initial citizens under assessment are somewhere in it, not all at its start

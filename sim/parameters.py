@@ -317,7 +317,22 @@ class Behaviour(Section):
 
     _section: ClassVar[str] = "behaviour"
 
-    effort_floor: float = param(0.280359, "share", source=CALIBRATED, doc="search effort without contact")
+    effort_floor: float = param(
+        0.280359,
+        "share",
+        source=CALIBRATED,
+        doc="search effort without contact of the activity-ready, the sick-listed and those in a "
+        "resource course (aktivitetsparate: not obliged to be available for ordinary work)",
+    )
+    job_ready_effort_floor: float = param(
+        0.280359,
+        "share",
+        source=ASSUMPTION,
+        doc="search effort without contact of the job-ready and education-ready (jobparate, "
+        "uddannelsesparate), who must be available for work or education and search by "
+        "themselves (rådighedspligt, Lov om aktiv socialpolitik § 13); equal to effort_floor "
+        "until a calibration ships a value of its own",
+    )
     effort_retention: float = param(
         0.674262,
         "share",
@@ -619,6 +634,7 @@ CONTACT_MECHANISM = (
     "staff.min_weeks_between_meetings",
     "staff.annual_cost_dkk",
     "behaviour.effort_floor",
+    "behaviour.job_ready_effort_floor",
     "behaviour.effort_retention",
     "behaviour.meeting_effort_boost",
     "behaviour.continuity_floor",

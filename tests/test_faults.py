@@ -95,7 +95,9 @@ def test_sigterm_stops_the_batch_with_a_message_and_it_resumes(long_spec, tmp_pa
     assert len(ResultStore(out).finished()) == 240
 
 
-@pytest.mark.parametrize("command", [["params"], ["run", "ok.toml", "--out", "out"]], ids=["params", "run"])
+@pytest.mark.parametrize(
+    "command", [["params"], ["run", "ok.toml", "--out", "out", "--no-attribution"]], ids=["params", "run"]
+)
 def test_a_closed_pipe_ends_the_command_quietly(command, tmp_path):
     (tmp_path / "ok.toml").write_text(OK)
     proc = subprocess.run(
@@ -181,7 +183,7 @@ def test_a_full_disk_during_run_leaves_nothing(small_disk, tmp_path, monkeypatch
     disk = small_disk("120k")
     (tmp_path / "ok.toml").write_text(OK)
     monkeypatch.chdir(disk)
-    assert main(["run", str(tmp_path / "ok.toml"), "--out", "out"]) == 1
+    assert main(["run", str(tmp_path / "ok.toml"), "--out", "out", "--no-attribution"]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("raaderum: error: --out: cannot write out: ")
     assert "No space left on device" in err[0]

@@ -8,6 +8,7 @@ from conftest import with_section
 from raaderum.agents import Citizen
 from raaderum.experiments import run_paired
 from raaderum.sim.budget import LINE_INDEX, refund_share, weekly_rates
+from raaderum.sim.citizen_state import MAX_EFFORT_AGE, effort
 from raaderum.sim.life_events import schedule_relapse
 from raaderum.sim.model import Municipality
 from raaderum.sim.states import IS_BENEFIT, State
@@ -60,6 +61,34 @@ def test_relapse_schedule_follows_the_hazard(scenario):
     within_year = np.mean((week >= 0) & (week <= 52))
     expected = 1 - np.exp(-0.01 * 52)
     assert within_year == pytest.approx(expected, abs=4 * np.sqrt(expected * (1 - expected) / ids.size))
+
+
+@pytest.mark.parametrize(
+    ("state", "floor"),
+    [
+        (State.JOB_READY, 0.6),
+        (State.EDUCATION_READY, 0.6),
+        (State.ACTIVITY_READY, 0.1),
+        (State.RESOURCE_COURSE, 0.1),
+    ],
+)
+def test_effort_without_contact_is_the_floor_of_the_state(scenario, state, floor):
+    sc = with_section(scenario, "behaviour", effort_floor=0.1, job_ready_effort_floor=0.6)
+    m = Municipality(sc, agent_views=False)
+    ids = np.flatnonzero(m.citizens.state[: m.citizens.n] == state)
+    assert ids.size > 0
+    long_after = m.week + MAX_EFFORT_AGE  # long after any meeting's effect has faded
+    np.testing.assert_allclose(effort(m, ids, long_after), floor, atol=1e-6)
+
+
+def test_job_ready_who_search_by_themselves_leave_benefit_faster(scenario):
+    def job_ready_after_a_year(floor: float) -> float:
+        sc = with_section(scenario.baseline(), "behaviour", job_ready_effort_floor=floor)
+        sc = with_section(sc, "population", burn_in_years=0)
+        weekly = Municipality(sc, agent_views=False).run().weekly
+        return float(weekly["stock_job_ready"].iloc[40:52].mean())
+
+    assert job_ready_after_a_year(0.8) < 0.8 * job_ready_after_a_year(0.2)
 
 
 LEVERS = {
