@@ -164,7 +164,12 @@ class Attribution:
             channel: ``contact``, ``used`` (the strategy can act through it), ``npv_without_dkk``,
             ``net_saving_without_dkk`` (cumulative, whole horizon), ``contribution_dkk`` (full
             NPV minus NPV without), ``share`` (contribution over the full NPV),
-            ``payback_without`` (date or None).
+            ``payback_without`` (date or None), and the channel's worth in each world:
+            ``worth_strategy_dkk`` and ``worth_baseline_dkk``, the present value (same discounting
+            as the NPV) of how much more that run costs the municipality without the channel.
+            The contribution is the one minus the other: a channel that carries the baseline
+            more than the strategy contributes less than nothing to the strategy's NPV even
+            though it saves money in both worlds.
     """
 
     full: PairedResult
@@ -207,6 +212,13 @@ def attribute(
     total = full.npv_dkk
     rows: dict[str, dict[str, Any]] = {}
 
+    def worth(runs: PairedResult | None, which: str) -> float:
+        if runs is None:
+            return 0.0
+        on = getattr(full, which).weekly["dkk_municipal_net"].to_numpy()
+        off = getattr(runs, which).weekly["dkk_municipal_net"].to_numpy()
+        return float(np.dot(off - on, full.discount_factors()))
+
     def add(name: str, contact: bool, used: bool, runs: PairedResult | None) -> None:
         npv = total if runs is None else runs.npv_dkk
         saving = float(full.cumulative_net_saving[-1] if runs is None else runs.cumulative_net_saving[-1])
@@ -218,6 +230,8 @@ def attribute(
             "contribution_dkk": total - npv,
             "share": (total - npv) / total if total else float("nan"),
             "payback_without": None if runs is None else runs.week_label(runs.payback_week),
+            "worth_strategy_dkk": worth(runs, "strategy"),
+            "worth_baseline_dkk": worth(runs, "baseline"),
         }
 
     for name, channel in CHANNELS.items():
@@ -238,6 +252,8 @@ def attribute(
         "contribution_dkk": total - singles,
         "share": (total - singles) / total if total else float("nan"),
         "payback_without": None,
+        "worth_strategy_dkk": float("nan"),
+        "worth_baseline_dkk": float("nan"),
     }
     table = pd.DataFrame.from_dict(rows, orient="index")
     table.index.name = "channel"
@@ -248,15 +264,26 @@ def format_attribution(att: dict[str, Any]) -> str:
     """Readable text of :meth:`Attribution.to_dict` (what ``raaderum run`` prints)."""
     lines = [
         "Where the NPV comes from (each channel switched off in turn, same seed; "
-        "contribution = NPV minus NPV without it):",
-        f"  {'channel':<28}{'NPV without':>14}{'contribution':>14}{'share':>8}",
+        "contribution = NPV minus NPV without it = its worth with the strategy minus its worth "
+        "in the baseline):",
+        f"  {'channel':<28}{'NPV without':>14}{'contribution':>14}{'share':>8}"
+        f"{'worth: strategy':>17}{'baseline':>10}",
     ]
+
+    def mio(v: float | None) -> str:
+        return "" if v is None else f"{v / 1e6:,.1f}"
+
     for name, r in att["channels"].items():
         if not r["used"]:
             lines.append(f"  {name:<28}{'(lever off: nothing)':>36}")
             continue
-        without = "" if r["npv_without_dkk"] is None else f"{r['npv_without_dkk'] / 1e6:,.1f}"
         share = "" if r["share"] is None else f"{r['share']:.0%}"
-        lines.append(f"  {name:<28}{without:>14}{r['contribution_dkk'] / 1e6:>14,.1f}{share:>8}")
-    lines.append(f"  (mio. DKK; full NPV {att['npv_dkk'] / 1e6:,.1f})")
+        lines.append(
+            f"  {name:<28}{mio(r['npv_without_dkk']):>14}{mio(r['contribution_dkk']):>14}{share:>8}"
+            f"{mio(r.get('worth_strategy_dkk')):>17}{mio(r.get('worth_baseline_dkk')):>10}"
+        )
+    lines.append(
+        f"  (mio. DKK; full NPV {att['npv_dkk'] / 1e6:,.1f}; worth: how much more a run costs "
+        "without the channel, discounted like the NPV)"
+    )
     return "\n".join(lines)

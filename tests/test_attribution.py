@@ -93,6 +93,15 @@ def test_the_table_adds_up_to_the_full_npv(short_attribution):
     np.testing.assert_allclose(runs["npv_without_dkk"] + runs["contribution_dkk"], total)
 
 
+def test_a_contribution_is_the_channels_worth_with_the_strategy_minus_in_the_baseline(short_attribution):
+    runs = short_attribution.table.drop(index=INTERACTION)
+    np.testing.assert_allclose(
+        runs["worth_strategy_dkk"] - runs["worth_baseline_dkk"], runs["contribution_dkk"], rtol=1e-9, atol=1.0
+    )
+    unused = [name for name, c in CHANNELS.items() if not c.used_by(short_attribution.full.scenario)]
+    assert (runs.loc[unused, ["worth_strategy_dkk", "worth_baseline_dkk"]] == 0.0).all().all()
+
+
 def test_raaderum_run_prints_the_attribution_and_keeps_it_in_the_summary(tmp_path):
     sc = tmp_path / "s.toml"
     sc.write_text('name = "short"\nend_year = 2017\n[strategy]\nend_year = 2017\n', encoding="utf-8")
@@ -142,3 +151,10 @@ def test_each_channel_of_the_default_strategy_has_the_sign_of_its_effect():
     t = attribute(default_scenario()).table
     assert (t.loc[list(TOWARDS_WORK), "contribution_dkk"] > 0).all(), t["contribution_dkk"] / 1e6
     assert t.at["clarification", "contribution_dkk"] < 0
+    # the same, world by world: without a channel towards work, each run costs more (a channel of
+    # a lever the baseline does not have is worth exactly nothing there)
+    worth = t.loc[list(TOWARDS_WORK), ["worth_strategy_dkk", "worth_baseline_dkk"]]
+    assert (worth["worth_strategy_dkk"] > 0).all(), worth / 1e6
+    contact = [name for name in TOWARDS_WORK if CHANNELS[name].contact]
+    assert (worth.loc[contact, "worth_baseline_dkk"] > 0).all(), worth / 1e6
+    assert (worth.drop(index=contact)["worth_baseline_dkk"] == 0.0).all(), worth / 1e6
