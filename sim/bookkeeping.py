@@ -76,7 +76,10 @@ def commit(m: "Municipality", wk: Week) -> None:
 
 
 def enter_benefit(m: "Municipality", ids: np.ndarray, w: int) -> None:
-    """Start a benefit period: the refund reset rule (52 self-supported weeks in 156), effort at its floor."""
+    """Start a benefit period: the refund reset rule (52 self-supported weeks in 156), effort at its floor.
+
+    Called after the week's new states are written: the floor is that of the state entered.
+    """
     c, bud = m.citizens, m.params.budget
     lo = max(w + 1 - bud.refund_reset_window_weeks, 1)
     self_supported = kernels.weeks_in_states(c.history, lo, w + 1, ids, IS_SELF_SUPPORT)
