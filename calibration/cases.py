@@ -8,13 +8,16 @@ state history (for cohort measures such as relapse after exit).
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..sim.model import Municipality
 from ..sim.results import RunResult
 from ..sim.scenario import Scenario, resolve_scenario
-from .space import ParameterSpace
+
+if TYPE_CHECKING:  # the space checks its case names against CASES
+    from .space import ParameterSpace
 
 
 @dataclass(frozen=True)
@@ -91,22 +94,25 @@ def _run(scenario: Scenario, seed: np.random.SeedSequence) -> Run:
 
 
 def case_scenario(
-    case: Case, values: Mapping[str, float], space: ParameterSpace | None = None, base: Scenario | None = None
+    case: Case,
+    values: Mapping[str, float],
+    space: "ParameterSpace | None" = None,
+    base: Scenario | None = None,
 ) -> Scenario:
     """The case's scenario with calibrated values ``{name: value}`` set.
 
     Without ``space`` the names must be scenario paths; with it, factors are applied to the
-    case's own values.
+    case's own values, and parameters limited to other cases are not set.
     """
     base = base or case.load()
-    return base.with_values(space.scenario_values(values, base) if space else dict(values))
+    return base.with_values(space.scenario_values(values, base, case.name) if space else dict(values))
 
 
 def run_case(
     case: Case,
     values: Mapping[str, float],
     seed: np.random.SeedSequence,
-    space: ParameterSpace | None = None,
+    space: "ParameterSpace | None" = None,
     base: Scenario | None = None,
 ) -> CaseRun:
     """Run a case once with parameter values ``values`` and seed ``seed``.

@@ -12,9 +12,10 @@ import numpy as np
 from ..sim.errors import FieldTypeError, FieldValueError, ScenarioError, UnknownFieldError
 from ..sim.files import read_toml
 from ..sim.scenario import default_scenario, parameter_type
+from .cases import CASES
 
 PRIORS = ("uniform", "loguniform")
-PARAMETER_KEYS = ("path", "scales", "low", "high", "prior", "start", "meaning", "source")
+PARAMETER_KEYS = ("path", "scales", "cases", "low", "high", "prior", "start", "meaning", "source")
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,9 @@ class Parameter:
         start: First value the optimiser tries (an initial guess), or None.
         scales: Parameters multiplied by the value (a relative factor, 1 = as in each case's
             scenario). Used for counts that each case sets for its own size, such as the inflow.
+        cases: The calibration cases whose scenarios the value is set in (empty: every case). A
+            municipality's own figure, such as Aabenraa's inflow, is fitted to its own targets
+            only; the other cases keep their scenario's value.
     """
 
     path: str
@@ -42,6 +46,11 @@ class Parameter:
     source: str = ""
     scales: tuple[str, ...] = ()
     start: float | None = None
+    cases: tuple[str, ...] = ()
+
+    def applies_to(self, case: str | None) -> bool:
+        """Whether the value is set in case ``case``'s scenario (None: any scenario)."""
+        return case is None or not self.cases or case in self.cases
 
     def values(self, x: float, base: Any) -> dict[str, float]:
         """Scenario values for parameter value ``x`` in scenario ``base``."""
@@ -117,11 +126,17 @@ class ParameterSpace:
         """One parameter row as ``{path: value}``."""
         return {name: float(v) for name, v in zip(self.names, np.ravel(row), strict=True)}
 
-    def scenario_values(self, values: Mapping[str, float], base: Any) -> dict[str, float]:
-        """Scenario paths and values for calibrated values ``{name: value}`` in scenario ``base``."""
+    def scenario_values(
+        self, values: Mapping[str, float], base: Any, case: str | None = None
+    ) -> dict[str, float]:
+        """Scenario paths and values for calibrated values ``{name: value}`` in scenario ``base``.
+
+        With ``case``, parameters limited to other cases are left out (their scenario keeps its
+        own value); without it, every parameter is set.
+        """
         out: dict[str, float] = {}
         for p in self.parameters:
-            if p.path in values:
+            if p.path in values and p.applies_to(case):
                 out.update(p.values(values[p.path], base))
         return out
 
@@ -184,6 +199,12 @@ def _parameter(row: Mapping[str, Any], where: str, base: Any) -> Parameter:
         raise FieldValueError(f"{where}.prior", f"must be one of {', '.join(PRIORS)}")
     if prior == "loguniform" and low <= 0:
         raise FieldValueError(f"{where}.low", "must be positive for a loguniform prior")
+    cases = row.get("cases", [])
+    if not isinstance(cases, list) or not all(isinstance(x, str) for x in cases):
+        raise FieldTypeError(f"{where}.cases", "must be a list of case names")
+    for case in cases:
+        if case not in CASES:
+            raise FieldValueError(f"{where}.cases", f"unknown case {case!r}; valid: {', '.join(CASES)}")
     start = row.get("start")
     if start is not None and (not isinstance(start, (int, float)) or not low <= start <= high):
         raise FieldValueError(f"{where}.start", f"must be a number within [{low}, {high}]")
@@ -196,6 +217,7 @@ def _parameter(row: Mapping[str, Any], where: str, base: Any) -> Parameter:
         str(row.get("source", "")),
         tuple(scales),
         None if start is None else float(start),
+        tuple(cases),
     )
     try:
         base.with_values(param.values((low + high) / 2, base))

@@ -138,6 +138,26 @@ def test_scale_factor_applies_to_each_cases_own_value():
         assert sc.inflow.activity_ready == pytest.approx(0.5 * base.inflow.activity_ready)
 
 
+def test_a_case_limited_parameter_is_set_in_its_cases_only():
+    space = ParameterSpace((Parameter("inflow.activity_ready", 2.7, 6.5, cases=("aabenraa",)),))
+    aabenraa = case_scenario(CASES["aabenraa"], {"inflow.activity_ready": 6.0}, space)
+    assert aabenraa.inflow.activity_ready == 6.0
+    hjorring = CASES["hjorring"]
+    own = hjorring.load().inflow.activity_ready
+    assert case_scenario(hjorring, {"inflow.activity_ready": 6.0}, space).inflow.activity_ready == own
+    assert own != 6.0
+
+
+def test_a_space_naming_an_unknown_case_is_refused(tmp_path):
+    path = tmp_path / "space.toml"
+    path.write_text(
+        '[[parameter]]\npath = "inflow.activity_ready"\ncases = ["odense"]\nlow = 2.0\nhigh = 6.0\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ScenarioError, match=r"parameter\[0\]\.cases.*odense"):
+        load_space(path)
+
+
 # ------------------------------------------------------------------ errors and distance
 def test_target_error_by_kind():
     two = Target("a.b", "aabenraa", "seed 001", "2016", "stock", 100.0, 10.0)
