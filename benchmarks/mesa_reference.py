@@ -87,7 +87,7 @@ from raaderum.agents.citizens import (
 )
 from raaderum.agents.employers import SECTORS, Sector
 from raaderum.experiments.paired import PairedResult
-from raaderum.sim.budget import BENEFIT_LINES, LINE_INDEX, refund_share, weekly_rates
+from raaderum.sim.budget import BENEFIT_LINES, LINE_INDEX, activation_refund, refund_share, weekly_rates
 from raaderum.sim.citizen_state import MAX_EFFORT_AGE
 from raaderum.sim.cycle import BusinessCycle
 from raaderum.sim.life_events import SICKNESS_REFERENCE_HEALTH
@@ -96,6 +96,7 @@ from raaderum.sim.records import WeeklyRecords
 from raaderum.sim.results import RunResult
 from raaderum.sim.scenario import WEEKS_PER_YEAR, Scenario, default_scenario, load_scenario
 from raaderum.sim.states import (
+    ACTIVATION_REFUND_STATES,
     BENEFIT_STATES,
     CASE_STATES,
     N_STATES,
@@ -663,6 +664,8 @@ class ReferenceMunicipality(mesa.Model):
         self.last_band = bud.refund_band_first_weeks[-1]
         self.refund_table = [float(x) for x in refund_share(np.arange(self.last_band + 1), bud)]
         self.rates_by_year: dict[int, list[float]] = {}
+        # the year's course costs and rådighedsbeløb so far (the refund of course costs)
+        self.activation_year, self.course_spent, self.course_cap = scenario.start_year, 0.0, 0.0
         self.gone = 0
         self.vacant_posts: list[Post] = []
 
@@ -882,7 +885,7 @@ class ReferenceMunicipality(mesa.Model):
         self.records.ordinary_unemployed[w] = ordinary
 
     def budget(self, w: int, year: int, newcomers: int) -> None:
-        """Book the week's benefit lines, refund, staff, programme and lever costs, and tax."""
+        """Book the week's benefit lines, refunds, staff, programme and lever costs, and tax."""
         sc = self.params
         bud, st = sc.budget, sc.strategy
         rec = self.records
@@ -904,7 +907,22 @@ class ReferenceMunicipality(mesa.Model):
         lines[LINE_INDEX["staff_extra"]] = extra * salary
         if self.on and st.enterprise_oriented:
             lines[LINE_INDEX["enterprise_consultants"]] = st.enterprise_consultants * salary
-        lines[LINE_INDEX["programme_course"]] = self.in_course * bud.course_cost_weekly_dkk
+        course_cost = self.in_course * bud.course_cost_weekly_dkk
+        lines[LINE_INDEX["programme_course"]] = course_cost
+        if year != self.activation_year:
+            self.activation_year, self.course_spent, self.course_cap = year, 0.0, 0.0
+        cap = sum(self.stock[s] for s in ACTIVATION_REFUND_STATES) * bud.activation_refund_cap_annual_dkk
+        cap /= WEEKS_PER_YEAR
+        if year <= bud.activation_refund_last_year:
+            lines[LINE_INDEX["refund_activation"]] = activation_refund(
+                bud.activation_refund_rate,
+                self.course_spent,
+                self.course_spent + course_cost,
+                self.course_cap,
+                self.course_cap + cap,
+            )
+        self.course_spent += course_cost
+        self.course_cap += cap
         lines[LINE_INDEX["programme_internship"]] = self.in_internship * bud.internship_cost_weekly_dkk
         if self.on and st.screening_triage:
             lines[LINE_INDEX["screening"]] = newcomers * st.screening_cost_dkk

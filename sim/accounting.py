@@ -5,9 +5,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import kernels
-from .budget import BENEFIT_LINE_INDEX, BENEFIT_STATE_CODES, LINE_INDEX
+from .budget import BENEFIT_LINE_INDEX, BENEFIT_STATE_CODES, LINE_INDEX, activation_refund
 from .scenario import WEEKS_PER_YEAR
-from .states import IS_CASE, State
+from .states import ACTIVATION_REFUND_STATES, IS_CASE, State
 from .week import Week
 
 if TYPE_CHECKING:
@@ -22,7 +22,10 @@ def budget(m: "Municipality", wk: Week) -> None:
     band), before it a flat share. Staff cost ``annual_cost_dkk`` per caseworker-year in post (the
     strategy's extra ones on a line of their own); programmes by participant-week; each lever's
     cost on its own line; the municipal tax on the earnings of jobs taken from benefit and of flex
-    jobs.
+    jobs. Until ``activation_refund_last_year`` the state refunds ``activation_refund_rate`` of the
+    calendar year's course costs, up to the rådighedsbeløb: ``activation_refund_cap_annual_dkk``
+    per full-year person on cash benefit, education benefit or a resource course (LAB § 118),
+    booked week by week as the year's running totals grow (:func:`~raaderum.sim.budget.activation_refund`).
     """
     sc, cw, rec, w, lv = m.params, m.caseworkers, m.records, wk.index, wk.levers
     bud, st = sc.budget, sc.strategy
@@ -48,6 +51,15 @@ def budget(m: "Municipality", wk: Week) -> None:
         lines[LINE_INDEX["enterprise_consultants"]] = st.enterprise_consultants * salary
     lines[LINE_INDEX["programme_course"]] = rec.in_course[w] * bud.course_cost_weekly_dkk
     lines[LINE_INDEX["programme_internship"]] = rec.in_internship[w] * bud.internship_cost_weekly_dkk
+    if year.activation_refund_rate:
+        first = max(sc.week_of_year(wk.year), 0)
+        course = LINE_INDEX["programme_course"]
+        spent = float(rec.lines[first:w, course].sum())
+        cap = float(rec.stocks[first:w][:, ACTIVATION_REFUND_STATES].sum()) * year.activation_cap_weekly
+        this_cap = float(counts[list(ACTIVATION_REFUND_STATES)].sum()) * year.activation_cap_weekly
+        lines[LINE_INDEX["refund_activation"]] = activation_refund(
+            year.activation_refund_rate, spent, spent + lines[course], cap, cap + this_cap
+        )
     if lv.screening_triage:
         lines[LINE_INDEX["screening"]] = wk.newcomers.size * st.screening_cost_dkk
     lines[LINE_INDEX["team_assessment"]] = rec.team_assessments[w] * st.team_assessment_cost_dkk

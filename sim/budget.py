@@ -1,8 +1,9 @@
-"""Budget by named line: benefits, the state refund, staff, programmes and tax.
+"""Budget by named line: benefits, the state refunds, staff, programmes and tax.
 
 Amounts are DKK per week. Positive lines are spending, ``tax_income`` is revenue. The
-municipality's net cost is the sum of its lines with the refund and the tax taken off; the
-refund is what the state pays (as Socialstyrelsen's SØM model splits the two).
+municipality's net cost is the sum of its lines with the refunds and the tax taken off; the
+refunds are what the state pays (as Socialstyrelsen's SØM model splits the two): ``refund`` of
+benefits, ``refund_activation`` of course costs (refusion af driftsudgifter).
 """
 
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .parameters import Budget
+from .scenario import WEEKS_PER_YEAR
 from .states import BENEFIT_STATES, N_STATES, State
 
 WEEKS_PER_MONTH = 52 / 12
@@ -37,7 +39,9 @@ LEVER_LINES = (
     "followup",
     "supplier_monitoring",
 )
-LINES = BENEFIT_LINES + ("refund",) + COST_LINES + ("tax_income",)
+#: What the state pays the municipality: the benefit refund and the refund of course costs.
+REFUND_LINES = ("refund", "refund_activation")
+LINES = BENEFIT_LINES + REFUND_LINES + COST_LINES + ("tax_income",)
 LINE_INDEX = {name: i for i, name in enumerate(LINES)}
 #: Positions of the benefit lines in LINES, in the order of BENEFIT_STATES.
 BENEFIT_LINE_INDEX = np.array([LINE_INDEX[n] for n in BENEFIT_LINES])
@@ -93,6 +97,10 @@ class BudgetYear:
         last_band_rate: The refund rate of the last band (everyone settles there).
         above_last_band: Each band's refund rate above the last band's.
         band_first_weeks: The first counted week of each band.
+        activation_refund_rate: The share of course costs the state refunds this year (0 once
+            the refund of operating costs has ended).
+        activation_cap_weekly: The rådighedsbeløb accrued per person-week on cash benefit,
+            education benefit or a resource course.
     """
 
     year: int
@@ -102,6 +110,8 @@ class BudgetYear:
     last_band_rate: float
     above_last_band: np.ndarray
     band_first_weeks: np.ndarray
+    activation_refund_rate: float
+    activation_cap_weekly: float
 
 
 def budget_year(p: Budget, year: int) -> BudgetYear:
@@ -115,13 +125,32 @@ def budget_year(p: Budget, year: int) -> BudgetYear:
         last_band_rate=float(rates[-1]),
         above_last_band=rates - rates[-1],
         band_first_weeks=np.asarray(p.refund_band_first_weeks),
+        activation_refund_rate=p.activation_refund_rate if year <= p.activation_refund_last_year else 0.0,
+        activation_cap_weekly=p.activation_refund_cap_annual_dkk / WEEKS_PER_YEAR,
     )
+
+
+def activation_refund(rate: float, spent_before: float, spent: float, cap_before: float, cap: float) -> float:
+    """This week's refund of course costs (refusion af driftsudgifter, LAB § 118).
+
+    The state refunds ``rate`` of the year's course costs up to the year's rådighedsbeløb; the
+    week's share is the rise of ``rate × min(spent, cap)`` over the year's running totals.
+
+    Args:
+        rate: The year's refund share (0 once the refund has ended).
+        spent_before: Course costs of the year before this week.
+        spent: Course costs of the year including this week.
+        cap_before: Rådighedsbeløb accrued in the year before this week.
+        cap: Rådighedsbeløb accrued including this week.
+    """
+    return rate * (min(spent, cap) - min(spent_before, cap_before))
 
 
 def municipal_net(lines: np.ndarray) -> np.ndarray:
     """Municipality's net cost from a (..., n_lines) array of lines."""
     spending = lines[..., [LINE_INDEX[n] for n in BENEFIT_LINES + COST_LINES]].sum(axis=-1)
-    return spending - lines[..., LINE_INDEX["refund"]] - lines[..., LINE_INDEX["tax_income"]]
+    refunds = lines[..., [LINE_INDEX[n] for n in REFUND_LINES]].sum(axis=-1)
+    return spending - refunds - lines[..., LINE_INDEX["tax_income"]]
 
 
 def lever_costs(lines: np.ndarray) -> np.ndarray:

@@ -119,13 +119,15 @@ class Inflow(Section):
         6.0, "nonneg", maximum=MAX_PERSONS_WEEKLY, unit="persons/week", source=ASSUMPTION
     )
     activity_ready: float = param(
-        4.5,
+        5.0,
         "nonneg",
         maximum=MAX_PERSONS_WEEKLY,
         unit="persons/week",
-        source="Aabenraa interview 2018: about 700 changed situation (self-support or a permanent "
-        "benefit) while the stock fell by about 509 in 12-24 months; with ~75 % of exits to those "
-        "destinations (Socialrådgiveren 2017) that leaves an inflow of about 4-5 a week",
+        source=f"{CALIBRATED}, Aabenraa's own figure (cases = aabenraa); prior: Aabenraa interview "
+        "2018, about 700 changed situation (self-support or a permanent benefit) while the stock fell "
+        "by about 509 in 12-24 months; with 75-83 % of exits to those destinations "
+        "(Socialrådgiveren 2017) that leaves 2.7-6.5 a week",
+        doc="the other cases' scenarios set their own inflow",
     )
     education_ready: float = param(
         5.0, "nonneg", maximum=MAX_PERSONS_WEEKLY, unit="persons/week", source=ASSUMPTION
@@ -679,6 +681,9 @@ LEVER_MECHANISM: dict[str, tuple[str, ...]] = {
         "behaviour.course_effort_gain",
         "behaviour.course_skills_reduction",
         "budget.course_cost_weekly_dkk",
+        "budget.activation_refund_rate",
+        "budget.activation_refund_cap_annual_dkk",
+        "budget.activation_refund_last_year",
     ),
     "enterprise_oriented": (
         "effects.enterprise_willingness",
@@ -702,6 +707,9 @@ LEVER_MECHANISM: dict[str, tuple[str, ...]] = {
         "market.internship_conversion",
         "behaviour.course_probability",
         "budget.course_cost_weekly_dkk",
+        "budget.activation_refund_rate",
+        "budget.activation_refund_cap_annual_dkk",
+        "budget.activation_refund_last_year",
         "budget.internship_cost_weekly_dkk",
     ),
 }
@@ -774,6 +782,32 @@ class Budget(Section):
         0.4, "share", source="assumption: blend of the pre-2016 30 % (passive) and 50 % (active)"
     )
     course_cost_weekly_dkk: float = param(2_500.0, "nonneg", unit="DKK/week", source=ASSUMPTION)
+    activation_refund_rate: float = param(
+        0.5,
+        "share",
+        source="LAB: § 118, stk. 1 (LBK nr. 1342 af 21/11/2016), the state refunds 50 % of the "
+        "operating costs of offers under chapter 10 (vejledning og opkvalificering) for "
+        "cash-benefit, education-benefit and resource-course recipients",
+        doc="refusion af driftsudgifter: share of job-search course costs the state refunds, within "
+        "the rådighedsbeløb (driftsloft)",
+    )
+    activation_refund_cap_annual_dkk: float = param(
+        11_414.0,
+        "nonneg",
+        unit="DKK/full-year person",
+        source="STAR rates: Vejledning om satser m.v. 2018, rådighedsbeløb (driftsloft) 11,414 DKK "
+        "per helårsperson",
+        doc="rådighedsbeløb: course costs refunded at most up to this amount per full-year person on "
+        "cash benefit, education benefit or a resource course, summed over the calendar year",
+    )
+    activation_refund_last_year: int = param(
+        2018,
+        "year",
+        source="L 76 2018-19: from 2019 the refund of operating costs covers only "
+        "unemployment-insurance recipients (STAR's konteringsregler 5.68.90: cash-benefit "
+        "recipients 'med refusion til og med 31/12-18')",
+        doc="last year in which course costs for the groups modelled are refunded",
+    )
     internship_cost_weekly_dkk: float = param(600.0, "nonneg", unit="DKK/week", source=ASSUMPTION)
     municipal_tax_rate: float = param(0.25, "share", source="Municipal tax rates: 22.5-27.8 % in 2018")
     annual_earnings_dkk: float = param(

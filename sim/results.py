@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .budget import LINES, lever_costs, municipal_net
+from .budget import LINES, REFUND_LINES, lever_costs, municipal_net
 from .states import CASE_STATES, ENTRY_STATES, IS_BENEFIT, STATE_NAMES, TEAM_NAMES, State
 
 if TYPE_CHECKING:
@@ -52,9 +52,13 @@ WEEKLY_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("team_assessments", "assessments", "interdisciplinary team assessments (screening and triage)"),
     ("followed_up", "persons", "former recipients followed up after their exit"),
     ("mean_weeks_on_benefit", "weeks", "mean refund weeks counted for the citizens in case states"),
-    ("dkk_<line>", "DKK", "the budget line of the week (raaderum.sim.budget; refund and tax are income)"),
-    ("dkk_municipal_net", "DKK", "the municipality's net cost: spending less refund and tax"),
-    ("dkk_state", "DKK", "what the state pays: the refund"),
+    (
+        "dkk_<line>",
+        "DKK",
+        "the budget line of the week (raaderum.sim.budget; refund, refund_activation and tax are income)",
+    ),
+    ("dkk_municipal_net", "DKK", "the municipality's net cost: spending less refunds and tax"),
+    ("dkk_state", "DKK", "what the state pays: the refund of benefits and of course costs"),
     ("dkk_lever_costs", "DKK", "spending on the strategy's own lines"),
     (
         "cumulative_net_saving_dkk",
@@ -181,7 +185,7 @@ class RunResult:
         for i, name in enumerate(LINES):
             cols[f"dkk_{name}"] = rec.lines[:, i]
         cols["dkk_municipal_net"] = municipal_net(rec.lines)
-        cols["dkk_state"] = rec.lines[:, LINES.index("refund")]
+        cols["dkk_state"] = rec.lines[:, [LINES.index(n) for n in REFUND_LINES]].sum(axis=1)
         cols["dkk_lever_costs"] = lever_costs(rec.lines)
         weekly = pd.DataFrame(cols)
         assert len(weekly) == n

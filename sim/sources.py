@@ -108,7 +108,7 @@ SOURCES = {
             "Styrelsen for Arbejdsmarked og Rekruttering (STAR), Beskæftigelsesministeriet",
             "yearly tables 2015-2019",
             "",
-            "benefit rates by year",
+            "benefit rates by year; the rådighedsbeløb (driftsloft) for refunded course costs",
         ),
         Source(
             "LAB",
@@ -117,7 +117,19 @@ SOURCES = {
             "2015 and 2019",
             "",
             "job-ready and activity-ready (§2); contact rules (four meetings in the first six months "
-            "from 2020); company internships of 4-13 weeks",
+            "from 2020); company internships of 4-13 weeks; § 118 (LBK nr. 1342 af 21/11/2016): the "
+            "state refunds 50 % of the operating costs of offers under chapter 10 within a "
+            "rådighedsbeløb per full-year recipient",
+        ),
+        Source(
+            "L 76 2018-19",
+            "Forslag til lov om ændring af lov om en aktiv beskæftigelsesindsats m.v. (Forenkling af den "
+            "økonomiske styring af beskæftigelsesindsatsen)",
+            "Beskæftigelsesministeriet (Troels Lund Poulsen), Folketinget 2018-19",
+            "24 October 2018, in force 1 January 2019",
+            "https://www.ft.dk/samling/20181/lovforslag/l76/index.htm",
+            "from 2019 the 50 % refund of operating costs (§ 118) covers only unemployment-insurance "
+            "recipients (§ 2, nr. 1): course costs for cash-benefit recipients are no longer refunded",
         ),
         Source(
             "Lov om aktiv socialpolitik",

@@ -42,6 +42,14 @@ ENTRY_STATES = (
     State.SICKNESS,
     State.DISABILITY_PENSION,
 )
+#: States whose person-weeks accrue the rådighedsbeløb for the refund of course costs (LAB § 118:
+#: cash benefit, education benefit, resource course; § 2, nr. 2, 3 and 12).
+ACTIVATION_REFUND_STATES = (
+    State.JOB_READY,
+    State.ACTIVITY_READY,
+    State.EDUCATION_READY,
+    State.RESOURCE_COURSE,
+)
 #: States that count as self-support for the refund reset rule.
 SELF_SUPPORT_STATES = (State.SELF_SUPPORTING, State.EDUCATION)
 #: States from which an exit can relapse to benefit.

@@ -13,6 +13,7 @@ from raaderum.experiments.attribution import (
     CONTACT_CHANNELS,
     INTERACTION,
     attribute,
+    attribute_over_seeds,
     without,
 )
 from raaderum.experiments.paired import run_paired, run_single
@@ -146,15 +147,31 @@ def test_each_channel_of_the_default_strategy_has_the_sign_of_its_effect():
     """On the default scenario (KIK): the channels towards work add to the NPV; clarification costs.
 
     Clarification moves activity-ready citizens to a flex job (with a wage subsidy), a resource
-    course or a disability pension, not off benefit: switched off, the NPV rises.
+    course or a disability pension, not off benefit: switched off, the NPV rises. One seed's
+    knock-out is noisy for a small channel, so the signs are those of the mean over six seeds.
     """
-    t = attribute(default_scenario()).table
-    assert (t.loc[list(TOWARDS_WORK), "contribution_dkk"] > 0).all(), t["contribution_dkk"] / 1e6
-    assert t.at["clarification", "contribution_dkk"] < 0
+    t = attribute_over_seeds(default_scenario(), np.random.SeedSequence(2027).spawn(6))
+    contribution = t["contribution_dkk_mean"]
+    assert (contribution[list(TOWARDS_WORK)] > 0).all(), contribution / 1e6
+    assert contribution["clarification"] < 0
     # the same, world by world: without a channel towards work, each run costs more (a channel of
     # a lever the baseline does not have is worth exactly nothing there)
-    worth = t.loc[list(TOWARDS_WORK), ["worth_strategy_dkk", "worth_baseline_dkk"]]
-    assert (worth["worth_strategy_dkk"] > 0).all(), worth / 1e6
+    worth = t.loc[list(TOWARDS_WORK), ["worth_strategy_dkk_mean", "worth_baseline_dkk_mean"]]
+    assert (worth["worth_strategy_dkk_mean"] > 0).all(), worth / 1e6
     contact = [name for name in TOWARDS_WORK if CHANNELS[name].contact]
-    assert (worth.loc[contact, "worth_baseline_dkk"] > 0).all(), worth / 1e6
-    assert (worth.drop(index=contact)["worth_baseline_dkk"] == 0.0).all(), worth / 1e6
+    assert (worth.loc[contact, "worth_baseline_dkk_mean"] > 0).all(), worth / 1e6
+    assert (t.loc[worth.drop(index=contact).index, "worth_baseline_dkk_max"] == 0.0).all()
+
+
+@pytest.mark.slow
+def test_the_attribution_over_seeds_is_the_mean_of_each_seeds_attribution():
+    sc, seeds = kik(end_year=2016), np.random.SeedSequence(7).spawn(2)
+    stats = attribute_over_seeds(sc, seeds)
+    singles = [attribute(sc, s).table for s in seeds]
+    used = singles[0].index[singles[0]["used"]]
+    assert list(stats.index) == list(used)
+    mean = (singles[0].loc[used, "contribution_dkk"] + singles[1].loc[used, "contribution_dkk"]) / 2
+    np.testing.assert_allclose(stats["contribution_dkk_mean"], mean)
+    low = np.minimum(singles[0].loc[used, "contribution_dkk"], singles[1].loc[used, "contribution_dkk"])
+    np.testing.assert_allclose(stats["contribution_dkk_min"], low)
+    assert (stats["seeds"] == 2).all()

@@ -4,11 +4,13 @@ import pytest
 from raaderum.sim.budget import (
     BENEFIT_LINES,
     COST_LINES,
+    REFUND_LINES,
+    activation_refund,
     refund_share,
     weekly_rates,
 )
 from raaderum.sim.parameters import Budget
-from raaderum.sim.states import State
+from raaderum.sim.states import ACTIVATION_REFUND_STATES, State
 
 
 @pytest.mark.parametrize(
@@ -33,7 +35,9 @@ def test_budget_lines_add_up(paired):
     for run in (paired.baseline, paired.strategy):
         w = run.weekly
         spending = sum(w[f"dkk_{n}"] for n in BENEFIT_LINES + COST_LINES)
-        np.testing.assert_allclose(w["dkk_municipal_net"], spending - w["dkk_refund"] - w["dkk_tax_income"])
+        refunds = sum(w[f"dkk_{n}"] for n in REFUND_LINES)
+        np.testing.assert_allclose(w["dkk_municipal_net"], spending - refunds - w["dkk_tax_income"])
+        np.testing.assert_allclose(w["dkk_state"], refunds)
         lines = w[[c for c in w.columns if c.startswith("dkk_")]].to_numpy()
         assert np.all(lines[:, :-3] >= 0)
 
@@ -51,3 +55,27 @@ def test_refund_never_exceeds_80_percent_or_falls_below_20(paired):
     benefits = sum(w[f"dkk_{n}"] for n in BENEFIT_LINES)
     assert np.all(w["dkk_refund"] <= 0.8 * benefits + 1e-6)
     assert np.all(w["dkk_refund"] >= 0.2 * benefits - 1e-6)
+
+
+def test_activation_refund_books_the_rise_of_the_capped_year_total():
+    # under the cap: half of the week's spending; once the cap binds, only the cap's growth
+    assert activation_refund(0.5, 100.0, 150.0, 1_000.0, 1_100.0) == pytest.approx(25.0)
+    assert activation_refund(0.5, 900.0, 1_200.0, 1_000.0, 1_100.0) == pytest.approx(0.5 * (1_100 - 900))
+    assert activation_refund(0.5, 1_500.0, 1_600.0, 1_000.0, 1_100.0) == pytest.approx(50.0)
+    assert activation_refund(0.0, 100.0, 150.0, 1_000.0, 1_100.0) == 0.0
+
+
+def test_course_costs_are_half_refunded_within_the_cap_until_2018(paired):
+    bud = Budget()
+    for run in (paired.baseline, paired.strategy):
+        w = run.weekly
+        for year, rows in w.groupby("year"):
+            spent = rows["dkk_programme_course"].sum()
+            refunded = rows["dkk_refund_activation"].sum()
+            persons = rows[[f"stock_{s.name.lower()}" for s in ACTIVATION_REFUND_STATES]].to_numpy().sum()
+            cap = persons * bud.activation_refund_cap_annual_dkk / 52
+            if year <= bud.activation_refund_last_year:
+                assert spent > 0
+                assert refunded == pytest.approx(0.5 * min(spent, cap), rel=1e-9)
+            else:
+                assert refunded == 0
