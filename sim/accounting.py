@@ -5,9 +5,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import kernels
-from .budget import BENEFIT_LINE_INDEX, BENEFIT_STATE_CODES, LINE_INDEX, activation_refund
+from .budget import (
+    ACTIVATION_REFUND_STATE_CODES,
+    BENEFIT_LINE_INDEX,
+    BENEFIT_STATE_CODES,
+    LINE_INDEX,
+    activation_refund,
+)
 from .scenario import WEEKS_PER_YEAR
-from .states import ACTIVATION_REFUND_STATES, IS_CASE, State
+from .states import IS_CASE, State
 from .week import Week
 
 if TYPE_CHECKING:
@@ -55,8 +61,8 @@ def budget(m: "Municipality", wk: Week) -> None:
         first = max(sc.week_of_year(wk.year), 0)
         course = LINE_INDEX["programme_course"]
         spent = float(rec.lines[first:w, course].sum())
-        cap = float(rec.stocks[first:w][:, ACTIVATION_REFUND_STATES].sum()) * year.activation_cap_weekly
-        this_cap = float(counts[list(ACTIVATION_REFUND_STATES)].sum()) * year.activation_cap_weekly
+        cap = float(rec.stocks[first:w, ACTIVATION_REFUND_STATE_CODES].sum()) * year.activation_cap_weekly
+        this_cap = float(counts[ACTIVATION_REFUND_STATE_CODES].sum()) * year.activation_cap_weekly
         lines[LINE_INDEX["refund_activation"]] = activation_refund(
             year.activation_refund_rate, spent, spent + lines[course], cap, cap + this_cap
         )

@@ -12,7 +12,7 @@ import numpy as np
 
 from .parameters import Budget
 from .scenario import WEEKS_PER_YEAR
-from .states import BENEFIT_STATES, N_STATES, State
+from .states import ACTIVATION_REFUND_STATES, BENEFIT_STATES, N_STATES, State
 
 WEEKS_PER_MONTH = 52 / 12
 
@@ -46,6 +46,8 @@ LINE_INDEX = {name: i for i, name in enumerate(LINES)}
 #: Positions of the benefit lines in LINES, in the order of BENEFIT_STATES.
 BENEFIT_LINE_INDEX = np.array([LINE_INDEX[n] for n in BENEFIT_LINES])
 BENEFIT_STATE_CODES = np.array(BENEFIT_STATES)
+#: State codes whose person-weeks accrue the rådighedsbeløb (refund of course costs).
+ACTIVATION_REFUND_STATE_CODES = np.array(ACTIVATION_REFUND_STATES)
 
 
 def refund_share(weeks: np.ndarray, p: Budget) -> np.ndarray:
