@@ -7,6 +7,7 @@ and falls back to the defaults in :mod:`raaderum.sim.parameters`.
 import dataclasses
 import json
 import math
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -95,14 +96,22 @@ class Scenario(Section):
         return dataclasses.replace(self, **changes)
 
     def get(self, path: str) -> Any:
-        """Value of a parameter by its dotted path, e.g. ``behaviour.relapse_weekly``."""
-        section, _, name = path.rpartition(".")
-        return getattr(getattr(self, section) if section else self, name)
+        """Value of a parameter by its dotted path, e.g. ``behaviour.relapse_weekly``.
+
+        An element of a sequence parameter is named by its index, e.g.
+        ``behaviour.job_search_factor[1]``.
+        """
+        whole, index = split_element(path)
+        section, _, name = whole.rpartition(".")
+        value = getattr(getattr(self, section) if section else self, name)
+        return value if index is None else value[index]
 
     def with_values(self, values: Mapping[str, Any]) -> "Scenario":
         """Copy with parameters set by dotted path (validated again).
 
-        Integer parameters take rounded values, so a sampled 14.6 caseworkers becomes 15.
+        Integer parameters take rounded values, so a sampled 14.6 caseworkers becomes 15. A path
+        may name one element of a sequence parameter (``behaviour.job_search_factor[1]``); the
+        other elements keep their values.
 
         Raises:
             UnknownFieldError: A path that names no parameter.
@@ -110,7 +119,7 @@ class Scenario(Section):
         """
         top: dict[str, Any] = {}
         sections: dict[str, dict[str, Any]] = {}
-        for path, value in values.items():
+        for path, value in _merge_elements(self, values).items():
             tp = parameter_type(path)
             if tp is int and isinstance(value, float):
                 value = round(value)
@@ -124,12 +133,46 @@ class Scenario(Section):
         return dataclasses.replace(self, **top)
 
 
+def split_element(path: str) -> tuple[str, int | None]:
+    """A path and the element index it names: ``a.b[1]`` -> (``a.b``, 1), ``a.b`` -> (``a.b``, None).
+
+    Raises:
+        UnknownFieldError: A bracket that does not hold a non-negative integer.
+    """
+    if not path.endswith("]"):
+        return path, None
+    whole, _, index = path[:-1].partition("[")
+    if not index.isdigit():
+        raise UnknownFieldError(path, "an element index must be a non-negative integer, e.g. [1]")
+    return whole, int(index)
+
+
+def _merge_elements(scenario: "Scenario", values: Mapping[str, Any]) -> dict[str, Any]:
+    """``values`` with element paths (``a.b[1]``) folded into their whole sequence."""
+    out: dict[str, Any] = {}
+    for path, value in values.items():
+        whole, index = split_element(path)
+        if index is None:
+            out[path] = value
+            continue
+        parameter_type(path)  # checks the index
+        current = list(out.get(whole, scenario.get(whole)))
+        current[index] = value
+        out[whole] = tuple(current)
+    return out
+
+
 def parameter_type(path: str) -> Any:
     """Declared type of a parameter by dotted path (``int``, ``float``, ``tuple[float, ...]``...).
 
+    For one element of a sequence parameter (``behaviour.job_search_factor[1]``) it is the
+    element's type.
+
     Raises:
-        UnknownFieldError: The path names no section or parameter; the valid ones are listed.
+        UnknownFieldError: The path names no section or parameter, or an element that is not
+            there; the valid ones are listed.
     """
+    path, index = split_element(path)
     section, _, name = path.rpartition(".")
     cls: Any = Scenario
     if section:
@@ -144,7 +187,15 @@ def parameter_type(path: str) -> Any:
         raise UnknownFieldError(
             path, f"unknown parameter; valid in {section or 'top level'}: {', '.join(params)}"
         )
-    return hints[name]
+    if index is None:
+        return hints[name]
+    default = getattr(cls(), name)
+    if not isinstance(default, tuple):
+        raise UnknownFieldError(f"{path}[{index}]", "not a sequence parameter: name it without an index")
+    if index >= len(default):
+        count = len(default)
+        raise UnknownFieldError(f"{path}[{index}]", f"no element {index}: it has {count} (0-{count - 1})")
+    return typing.get_args(hints[name])[0]
 
 
 def _check_consistency(s: Scenario) -> None:

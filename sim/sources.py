@@ -199,7 +199,7 @@ SOURCES = {
         Source(
             "Maibom et al. 2017",
             "Experimental Evidence on the Effects of Early Meetings and Activation",
-            "Juanna Schrøter Joensen (Maibom), Michael Rosholm and Michael Svarer; "
+            "Jonas Maibom, Michael Rosholm and Michael Svarer; "
             "Scandinavian Journal of Economics 119(3): 541-570",
             "2017",
             "https://doi.org/10.1111/sjoe.12180",

@@ -2,7 +2,13 @@ import pytest
 
 from raaderum.sim.errors import FieldTypeError, FieldValueError, ScenarioFileError, UnknownFieldError
 from raaderum.sim.parameters import Population, Strategy
-from raaderum.sim.scenario import builtin_scenario_path, default_scenario, load_scenario, scenario_from_dict
+from raaderum.sim.scenario import (
+    builtin_scenario_path,
+    default_scenario,
+    load_scenario,
+    parameter_type,
+    scenario_from_dict,
+)
 
 
 def test_default_scenario_is_aabenraa_kik():
@@ -111,3 +117,28 @@ def test_the_sources_have_titles_authors_and_dates_and_the_case_digest_cites_the
     assert cite("STAR rates", "2016") == "STAR rates: 2016"
     with pytest.raises(KeyError, match="no source"):
         cite("seed 001")
+
+
+def test_one_element_of_a_sequence_parameter_is_named_by_its_index():
+    sc = default_scenario()
+    factors = sc.behaviour.job_search_factor
+    assert parameter_type("behaviour.job_search_factor[1]") is float
+    assert sc.get("behaviour.job_search_factor[1]") == factors[1]
+    changed = sc.with_values({"behaviour.job_search_factor[1]": 0.2, "behaviour.job_search_factor[4]": 0.1})
+    assert changed.behaviour.job_search_factor == (factors[0], 0.2, *factors[2:4], 0.1)
+    with pytest.raises(FieldValueError, match=r"behaviour.job_search_factor\[1\]"):
+        sc.with_values({"behaviour.job_search_factor[1]": -1.0})
+
+
+@pytest.mark.parametrize(
+    "path, words",
+    [
+        ("behaviour.job_search_factor[5]", "no element 5"),
+        ("behaviour.relapse_weekly[0]", "not a sequence"),
+        ("behaviour.job_search_factor[one]", "non-negative integer"),
+    ],
+)
+def test_a_bad_element_index_names_the_path(path, words):
+    with pytest.raises(UnknownFieldError, match=words) as info:
+        parameter_type(path)
+    assert "\n" not in str(info.value)
