@@ -189,11 +189,10 @@ def parameter_type(path: str) -> Any:
         )
     if index is None:
         return hints[name]
-    default = getattr(cls(), name)
-    if not isinstance(default, tuple):
+    if typing.get_origin(hints[name]) is not tuple:
         raise UnknownFieldError(f"{path}[{index}]", "not a sequence parameter: name it without an index")
-    if index >= len(default):
-        count = len(default)
+    count = len(next(f.default for f in dataclasses.fields(cls) if f.name == name))  # type: ignore[arg-type]
+    if index >= count:
         raise UnknownFieldError(f"{path}[{index}]", f"no element {index}: it has {count} (0-{count - 1})")
     return typing.get_args(hints[name])[0]
 
