@@ -52,6 +52,9 @@ Where it deliberately differs from the engine (all statistically equivalent):
   engine's state history.
 * Cases go one at a time to the team member with the lowest caseload, which gives the engine's
   water-filling counts; which case goes to which of two equally loaded caseworkers may differ.
+* The 2014 education-benefit reform (``raaderum.sim.policy``) is not a dated event here: under-30s
+  on benefit are always education-ready, the engine's rule for every horizon that starts after
+  2014 (the reference scenario and the default start in 2015). Not compared for earlier starts.
 
 ``tests/test_reference.py`` runs both on a small municipality over many seeds and checks that the
 stocks, exits from activity-ready by destination, NPV and payback week agree statistically.
@@ -323,6 +326,8 @@ class Citizen(mesa.Agent):
         """True if the legal contact schedule calls for a meeting in ``week``."""
         s = self.model.params.staff
         early = week - self.spell_start < s.legal_first_period_weeks
+        if not early and week >= self.model.params.week_of_year(s.individual_contact_from_year):
+            return False  # the contact rules of 2020: after the first period, agreed individually
         interval = s.legal_interval_first_weeks if early else s.legal_interval_later_weeks
         return week - self.last_meeting >= interval
 
@@ -761,9 +766,16 @@ class ReferenceMunicipality(mesa.Model):
         citizens.do("begin_week")
         self.assign_cases(w)
         caseworkers = self.agents_by_type[Caseworker]
+        due = [c for c in self.job_centre if c.overdue(w)]
         caseworkers.shuffle_do("hold_meetings")
         rec.case_citizens[w] = len(self.job_centre)
-        rec.overdue[w] = sum(1 for c in self.job_centre if c.overdue(w))
+        rec.overdue[w] = len(due)
+        min_between = self.params.staff.min_weeks_between_meetings
+        for c in due:  # a case that could be met this week: it has a caseworker and waited long enough
+            met = c.met
+            if c.caseworker is not None and (met or w - c.last_meeting >= min_between):
+                rec.due_by_team[w, c.caseworker.team] += 1
+                rec.shortfall_by_team[w, c.caseworker.team] += not met
         self.open_vacancies(w)
 
         self.team_assessments = self.in_course = self.in_internship = 0

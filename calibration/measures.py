@@ -12,7 +12,6 @@ from typing import Any
 
 import numpy as np
 
-from ..sim.budget import LINES
 from ..sim.scenario import WEEKS_PER_YEAR
 from ..sim.states import IS_BENEFIT, State, state_mask
 from .cases import CaseRun, Run
@@ -124,6 +123,26 @@ def exits(
     return float(_outflow(case_run, origin, from_year, to_year, run)[_states(to)].sum())
 
 
+def persons_moved(
+    case_run: CaseRun,
+    *,
+    origin: str,
+    to: Sequence[str],
+    from_year: float,
+    to_year: float,
+    run: str = "strategy",
+) -> float:
+    """Number of citizens who moved from ``origin`` to states ``to`` at least once in the period.
+
+    A citizen who exits, relapses and exits again counts once (:func:`exits` counts the moves).
+    """
+    r = _pick(case_run, run)
+    a, z = _row(r, from_year), _row(r, to_year)
+    prev, now = r.history[a:z], r.history[a + 1 : z + 1]
+    moved = (prev == State[origin.upper()]) & _states(to)[np.maximum(now, 0)] & (now >= 0)
+    return float(np.count_nonzero(moved.any(axis=0)))
+
+
 def mean_caseload(
     case_run: CaseRun, *, team: str, from_year: float, to_year: float, run: str = "strategy"
 ) -> float:
@@ -149,28 +168,81 @@ def net_saving_mio(case_run: CaseRun, *, from_year: float, to_year: float) -> fl
     return float(diff) / 1e6
 
 
-def municipal_gain_ratio(case_run: CaseRun, *, from_year: float, to_year: float) -> float:
-    """Whole-municipality gain over the saving on cash benefit alone (strategy vs baseline).
+def _person_weeks(run: Run, from_year: float, to_year: float) -> np.ndarray:
+    """Person-weeks spent in each state over the period (end-of-week stocks added up)."""
+    weekly = run.result.weekly.iloc[_row(run, from_year) : _row(run, to_year)]
+    return np.array([weekly[f"stock_{s.name.lower()}"].sum() for s in State], dtype=float)
 
-    Numerator: the fall in all benefits net of the state refund, plus the rise in municipal tax.
-    Denominator: the fall in cash benefit (job-ready and activity-ready), net of the refund at
-    the baseline's average refund share. Staff and programme costs are left out of both, as in
-    ISU's comparison of where citizens are after their exit (ISU cases).
+
+def state_net_cost(run: Run, from_year: float, to_year: float) -> np.ndarray:
+    """The municipality's mean net cost per person-week in each state over the period (DKK).
+
+    A benefit state costs its benefit net of the refund, at the run's mean refund share of the
+    period (refund over benefits); a flex job costs its subsidy net of the refund less the
+    municipal tax on its earnings; self-support costs minus the municipal tax on the earnings of
+    jobs taken from benefit (its mean over everyone self-supporting, with a job or not);
+    education and leaving cost nothing. States nobody was in cost 0.
     """
-    b, s = _pick(case_run, "baseline"), _pick(case_run, "strategy")
-    a, z = _row(s, from_year), _row(s, to_year)
+    weekly = run.result.weekly.iloc[_row(run, from_year) : _row(run, to_year)]
+    budget = run.scenario.budget
+    person_weeks = _person_weeks(run, from_year, to_year)
+    benefits = np.zeros(len(State))
+    for s in State:
+        column = f"dkk_benefit_{s.name.lower()}"
+        if column in weekly:
+            benefits[s] = weekly[column].sum()
+    refund_share = weekly["dkk_refund"].sum() / max(benefits.sum(), 1.0)
+    cost = benefits * (1 - refund_share)
+    flex_earnings = person_weeks[State.FLEX_JOB] * budget.flex_earnings_annual_dkk / WEEKS_PER_YEAR
+    flex_tax = flex_earnings * budget.municipal_tax_rate
+    cost[State.FLEX_JOB] -= flex_tax
+    cost[State.SELF_SUPPORTING] -= weekly["dkk_tax_income"].sum() - flex_tax
+    return np.divide(cost, person_weeks, out=np.zeros(len(State)), where=person_weeks > 0)
 
-    def total(run: Run, columns: Sequence[str]) -> float:
-        return float(run.result.weekly[list(columns)].iloc[a:z].to_numpy().sum())
 
-    benefits = [f"dkk_{n}" for n in LINES if n.startswith("benefit_")]
-    refund_share = total(b, ["dkk_refund"]) / max(total(b, benefits), 1.0)
-    whole = (total(b, benefits) - total(b, ["dkk_refund"]) - total(b, ["dkk_tax_income"])) - (
-        total(s, benefits) - total(s, ["dkk_refund"]) - total(s, ["dkk_tax_income"])
-    )
-    cash = [f"dkk_{n}" for n in CASH_BENEFIT_LINES]
-    cash_saving = (total(b, cash) - total(s, cash)) * (1 - refund_share)
-    return whole / cash_saving if cash_saving > 0 else float("nan")
+def exit_gain_ratio(
+    case_run: CaseRun,
+    *,
+    origin: Sequence[str],
+    from_year: float,
+    to_year: float,
+    after_weeks: int = 52,
+    run: str = "strategy",
+) -> float:
+    """ISU's municipal gain of an exit over its saving on the benefit alone, by where it is a year on.
+
+    ISU values each exit from cash benefit by where the citizen is ``after_weeks`` after it
+    (ISU cases: "hvor borgeren er efter 12 måneder efter udslusning"). The cohort: every move
+    from ``origin`` states to another state in the period (moves away and to the pension age
+    excluded; exits whose year is not over by the end of the run left out). The saving on the
+    benefit alone counts, per exit, the mean net cost of the origin states; the whole gain counts
+    that cost less the net cost of the state the citizen is in ``after_weeks`` later
+    (:func:`state_net_cost`, both over the period and the year after it): a job adds the
+    municipal tax on its earnings, a flex job costs its subsidy, a relapse saves nothing. The
+    ratio is the whole gain over the saving on the benefit; NaN without exits.
+    """
+    r = _pick(case_run, run)
+    h = r.history
+    origin_mask = _states(origin)[: len(State)]
+    first = _row(r, from_year)
+    last = min(_row(r, to_year), h.shape[0] - 1 - after_weeks)
+    if last <= first:
+        return float("nan")
+    prev, now = h[first:last], h[first + 1 : last + 1]
+    moved = (prev >= 0) & origin_mask[np.maximum(prev, 0)] & ~origin_mask[np.maximum(now, 0)]
+    moved &= (now >= 0) & (now != State.GONE)
+    rows, ids = np.nonzero(moved)
+    if ids.size == 0:
+        return float("nan")
+    later = h[first + 1 + rows + after_weeks, ids]
+    until = to_year + after_weeks / WEEKS_PER_YEAR
+    cost = state_net_cost(r, from_year, until)
+    weights = _person_weeks(r, from_year, until) * origin_mask
+    benefit = float(cost @ weights / max(weights.sum(), 1.0))
+    if benefit <= 0:
+        return float("nan")
+    whole = float(np.sum(benefit - cost[np.maximum(later, 0)]))
+    return whole / (ids.size * benefit)
 
 
 def _first_exits(run: Run, origin: np.ndarray, first: int, last: int) -> tuple[np.ndarray, np.ndarray]:
@@ -288,10 +360,11 @@ MEASURES: dict[str, Callable[..., float]] = {
         halving_weeks,
         exit_share,
         exits,
+        persons_moved,
         mean_caseload,
         mean_weeks_on_benefit,
         net_saving_mio,
-        municipal_gain_ratio,
+        exit_gain_ratio,
         relapse_share,
         cohort_exit_share,
         cohort_relapse_share,

@@ -15,11 +15,14 @@ import pandas as pd
 from ..sim.results import RunResult
 from ..sim.scenario import WEEKS_PER_YEAR, Scenario
 from ..sim.states import IS_BENEFIT, STATE_NAMES
+from .attribution import ALL_CONTACT, CHANNELS, INTERACTION, attribute
 from .design import Task
 from .paired import PairedResult, run_single
 from .spec import BASELINE, Outcomes
 
 WEEKLY_COLUMNS = ("stock_activity_ready", "stock_job_ready", "dkk_municipal_net")
+#: The attribution's rows, as outcome columns ``attribution_<row>_dkk`` (contribution to the NPV).
+ATTRIBUTION_ROWS = (*CHANNELS, ALL_CONTACT, INTERACTION)
 BENEFIT_STOCKS = [f"stock_{name}" for name, on in zip(STATE_NAMES, IS_BENEFIT, strict=True) if on]
 
 
@@ -87,6 +90,23 @@ def _row(task: Task, strategy: str, run: RunResult, pair: PairedResult, outcomes
     return row
 
 
+def attribution_column(row: str) -> str:
+    """The outcome column of an attribution row: ``attribution_<row>_dkk``, spaces as underscores."""
+    return f"attribution_{row.replace(' ', '_')}_dkk"
+
+
+def _attribution(task: Task, scenario: Scenario, pair: PairedResult, is_baseline: bool) -> dict[str, float]:
+    """Each channel's contribution to the strategy's NPV (NaN on a baseline row)."""
+    columns = [attribution_column(name) for name in ATTRIBUTION_ROWS]
+    if is_baseline:
+        return dict.fromkeys(columns, np.nan)
+    table = attribute(scenario, task.seed, full=pair).table
+    return {
+        col: float(table.at[name, "contribution_dkk"])
+        for col, name in zip(columns, ATTRIBUTION_ROWS, strict=True)
+    }
+
+
 def _weekly(task: Task, strategy: str, run: RunResult, pair: PairedResult) -> pd.DataFrame:
     frame = run.weekly[["week", *WEEKLY_COLUMNS]].copy()
     frame.insert(0, "strategy", strategy)
@@ -115,7 +135,10 @@ def run_task(task: Task, scenarios: dict[str, Scenario], outcomes: Outcomes) -> 
         weekly = []
         for name, run in runs.items():
             pair = PairedResult(baseline=baseline, strategy=reference if name == BASELINE else run)
-            result.rows.append(_row(task, name, run, pair, outcomes))
+            row = _row(task, name, run, pair, outcomes)
+            if outcomes.attribution:
+                row.update(_attribution(task, scenarios[name], pair, name == BASELINE))
+            result.rows.append(row)
             if outcomes.store_weekly:
                 weekly.append(_weekly(task, name, run, pair))
         result.weekly = pd.concat(weekly, ignore_index=True) if weekly else None

@@ -238,6 +238,11 @@ class PairedResult:
                 "baseline": float(b["contacts_per_citizen"].iloc[slice(*period)].mean()),
                 "strategy": float(s["contacts_per_citizen"].iloc[slice(*period)].mean()),
             },
+            "contact_shortfall_share_activity_ready_in_period": {
+                run: float(r["contact_shortfall_activity_ready"].iloc[slice(*period)].sum())
+                / max(float(r["meetings_due_activity_ready"].iloc[slice(*period)].sum()), 1.0)
+                for run, r in (("baseline", b), ("strategy", s))
+            },
             "mean_caseload_activity_ready_in_period": {
                 "baseline": float(b["caseload_activity_ready"].iloc[slice(*period)].mean()),
                 "strategy": float(s["caseload_activity_ready"].iloc[slice(*period)].mean()),

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..sim.errors import FieldValueError, ScenarioFileError
@@ -18,6 +19,7 @@ from ..sim.files import atomic_folder, check_output_folder
 from . import report_plots
 from .robustness import ALL_CYCLES, pairing_gain, robustness_table
 from .sensitivity import describe_failures, failure_conditions, sensitivity_table
+from .spec import BASELINE
 from .store import ResultStore, StoreDamagedError
 
 log = logging.getLogger(__name__)
@@ -304,6 +306,35 @@ def markdown(results: BatchResults, tables: dict[str, pd.DataFrame], threshold: 
             ranked = ", ".join(f"`{f}` {v:.2f}" for f, v in mean.items())
             out.append(f"- {strategy}, {outcome}: mean S1 over cycles: {ranked}.")
         out += ["", "![Sensitivity](sensitivity.png)", ""]
+    attribution = tables.get("attribution")
+    if attribution is not None and not attribution.empty:
+        out += [
+            "## Why it pays back: the NPV by channel",
+            "",
+            "Each channel switched off in turn in both runs of every strategy run "
+            "(`[outcomes] attribution = true`); its contribution is the NPV lost without it, in "
+            "mio. DKK over the batch's runs. Knock-outs interact: they do not add up to the NPV.",
+            "",
+            *_table_md(
+                attribution,
+                {
+                    "strategy": "strategy",
+                    "channel": "channel",
+                    "runs": "runs",
+                    "mean_dkk": "mean",
+                    "q05_dkk": "5 %",
+                    "q50_dkk": "50 %",
+                    "q95_dkk": "95 %",
+                    "p_positive": "P(> 0)",
+                },
+                {
+                    "runs": lambda x: f"{x:.0f}",
+                    "p_positive": _pct,
+                    **{c: _mio for c in ("mean_dkk", "q05_dkk", "q50_dkk", "q95_dkk")},
+                },
+            ),
+            "",
+        ]
     out += ["## When does the investment fail?", ""]
     out += [f"- {s}" for s in describe_failures(tables["failures"], e["horizon"]["end_year"])]
     out += [
@@ -311,7 +342,8 @@ def markdown(results: BatchResults, tables: dict[str, pd.DataFrame], threshold: 
         "Rules from a decision tree (depth 3) on the runs that do not pay back within the horizon; "
         "factors that scale parameters are multipliers of the scenario's value.",
         "",
-        "Tables: robustness.csv, pairing.csv, sensitivity.csv, failure_conditions.csv.",
+        "Tables: robustness.csv, pairing.csv, sensitivity.csv, failure_conditions.csv"
+        + (", attribution.csv." if attribution is not None and not attribution.empty else "."),
     ]
     return "\n".join(out) + "\n"
 
@@ -327,7 +359,39 @@ def report_tables(results: BatchResults, threshold: float | None = None) -> dict
             runs, results.design, results.experiment["design"], results.horizon_years
         ),
         "failures": failure_conditions(runs, results.factors),
+        "attribution": attribution_table(runs),
     }
+
+
+def attribution_table(runs: pd.DataFrame) -> pd.DataFrame:
+    """Each channel's contribution to the NPV over the batch, per strategy (empty without one).
+
+    Reads the ``attribution_<channel>_dkk`` columns a batch with ``[outcomes] attribution = true``
+    stores; baseline rows (null there) are left out.
+    """
+    columns = [c for c in runs.columns if c.startswith("attribution_") and c.endswith("_dkk")]
+    if not columns:
+        return pd.DataFrame()
+    rows = []
+    for strategy, group in runs[runs["strategy"] != BASELINE].groupby("strategy", sort=False):
+        for col in columns:
+            values = group[col].dropna().to_numpy(dtype=float)
+            if values.size == 0:
+                continue
+            q05, q50, q95 = np.quantile(values, [0.05, 0.5, 0.95])
+            rows.append(
+                {
+                    "strategy": strategy,
+                    "channel": col.removeprefix("attribution_").removesuffix("_dkk"),
+                    "runs": values.size,
+                    "mean_dkk": float(values.mean()),
+                    "q05_dkk": float(q05),
+                    "q50_dkk": float(q50),
+                    "q95_dkk": float(q95),
+                    "p_positive": float((values > 0).mean()),
+                }
+            )
+    return pd.DataFrame(rows)
 
 
 def write_report(folder: str | Path, out: str | Path | None = None, threshold: float | None = None) -> Path:
@@ -367,6 +431,8 @@ def write_report(folder: str | Path, out: str | Path | None = None, threshold: f
             report_plots.plot_fan(results.weekly, runs, tmp / "activity_ready_fan.png", start)
         if not tables["sensitivity"].empty:
             report_plots.plot_sensitivity(tables["sensitivity"], tmp / "sensitivity.png")
+        if not tables["attribution"].empty:
+            tables["attribution"].to_csv(tmp / "attribution.csv", index=False)
         (tmp / "report.md").write_text(markdown(results, tables, threshold), encoding="utf-8")
     log.info("wrote %s", out)
     return out

@@ -119,12 +119,17 @@ class Outcomes:
         stock_years: Stocks are reported at the start of these years.
         threshold_npv_dkk: Satisficing threshold: a run is satisfactory when its NPV is at least this.
         store_weekly: Also store weekly series (stocks, net cost, cumulative saving) for fan charts.
+        attribution: Also decompose each strategy run's NPV by channel
+            (:func:`~raaderum.experiments.attribution.attribute`: two more runs per channel the
+            strategy uses, and two with every contact channel off) and store each channel's
+            contribution (``attribution_<channel>_dkk``; null on baseline rows).
     """
 
     horizons_years: tuple[int, ...] = (1, 2, 3, 5)
     stock_years: tuple[int, ...] = (2017, 2018, 2020)
     threshold_npv_dkk: float = 0.0
     store_weekly: bool = True
+    attribution: bool = False
 
 
 @dataclass(frozen=True)

@@ -80,15 +80,26 @@ class Prehistory:
 def burn_in_scenario(sc: Scenario) -> Scenario:
     """The scenario the burn-in runs: flat cycle at the start year's rate, no strategy, no burn-in.
 
-    Its calendar years are labels only (nothing that changes a citizen depends on the year).
+    Its calendar years are labels only: the rules in force are those of the week before the
+    horizon throughout. A dated rule (the education benefit of the 2014 reform, the contact rules
+    of 2020) is in force in the whole burn-in if the horizon starts after its year, and nowhere in
+    it otherwise.
     """
     years = sc.population.burn_in_years
+    end_year = sc.start_year + years - 1
+    behaviour, staff = sc.behaviour, sc.staff
+    if behaviour.education_benefit_from_year >= sc.start_year:  # not in force before the horizon
+        behaviour = dataclasses.replace(behaviour, education_benefit_from_year=end_year + 1)
+    if staff.individual_contact_from_year >= sc.start_year:
+        staff = dataclasses.replace(staff, individual_contact_from_year=end_year + 1)
     return sc.replace(
         name=f"{sc.name}-burn-in",
-        end_year=sc.start_year + years - 1,
+        end_year=end_year,
         population=dataclasses.replace(sc.population, burn_in_years=0),
         strategy=Strategy(name="burn-in", start_year=sc.start_year, end_year=sc.start_year),
         cycle=dataclasses.replace(sc.cycle, scenario="flat"),
+        behaviour=behaviour,
+        staff=staff,
     )
 
 

@@ -16,6 +16,11 @@ if TYPE_CHECKING:
     from .model import Municipality
 
 
+#: The later legal interval once the schedule after the first period is agreed individually: no
+#: case falls due under the law after its first period (longer than any horizon).
+NO_LEGAL_INTERVAL = 1 << 30
+
+
 def staffing(m: "Municipality", wk: Week) -> None:
     """Caseworkers quit, vacant slots are refilled, and the strategy's extra caseworkers come and go.
 
@@ -84,16 +89,23 @@ def meetings(m: "Municipality", wk: Week) -> None:
     ``meeting_minutes`` (``assessment_meeting_minutes`` for an activity-ready citizen under a
     work-capacity assessment). Eligible are cases not met in the last ``min_weeks_between_meetings``;
     overdue cases under the legal schedule (every ``legal_interval_first_weeks`` in the first
-    ``legal_first_period_weeks`` of a spell, every ``legal_interval_later_weeks`` after) come first,
-    then the longest since the last meeting.
+    ``legal_first_period_weeks`` of a spell, every ``legal_interval_later_weeks`` after, until the
+    contact rules of 2020 leave the later schedule to be agreed individually) come first,
+    then the longest since the last meeting. Overdue cases left unmet when the minutes run out
+    are the week's contact shortfall, recorded by team beside the cases due.
     """
     c, cw = m.citizens, m.caseworkers
     w, case, rec = wk.index, wk.case, m.records
     cols = kernels.MeetingColumns(c.caseworker, c.last_meeting, c.spell_start, c.state, c.capacity)
-    pick, key, minutes, overdue = kernels.meeting_candidates(case, cols, w, meeting_rules(m.params))
+    pick, key, minutes, overdue = kernels.meeting_candidates(case, cols, w, meeting_rules(m.params, wk.year))
     order = np.argsort(key, kind="stable")
-    met = case[pick[kernels.meet_in_order(order, key, minutes, cw.minutes_per_week)]]
+    met_flags = kernels.meet_in_order(order, key, minutes, cw.minutes_per_week)
+    met = case[pick[met_flags]]
     rec.overdue[w] = overdue
+    due = (key & kernels.NOT_DUE_BIT) == 0
+    due_team = cw.team[c.caseworker[case[pick[due]]]]
+    rec.due_by_team[w] = np.bincount(due_team, minlength=len(Team))
+    rec.shortfall_by_team[w] = np.bincount(due_team[~met_flags[due]], minlength=len(Team))
     cw.meetings[:] = np.bincount(c.caseworker[met], minlength=cw.n)
     rec.meetings[w] = met.size
     rec.meetings_by_team[w] = np.bincount(cw.team, weights=cw.meetings, minlength=len(Team))
@@ -105,13 +117,18 @@ def meetings(m: "Municipality", wk: Week) -> None:
     wk.met_mask[met] = True
 
 
-def meeting_rules(sc: Scenario) -> kernels.MeetingRules:
-    """The contact rules of a scenario, as the meeting kernel takes them."""
+def meeting_rules(sc: Scenario, year: int) -> kernels.MeetingRules:
+    """The contact rules of a scenario in force in ``year``, as the meeting kernel takes them.
+
+    From ``individual_contact_from_year`` (the contact rules of 2020) nothing is due under the law
+    after the first period of a spell: the later interval is :data:`NO_LEGAL_INTERVAL`.
+    """
     s, b = sc.staff, sc.behaviour
+    later = s.legal_interval_later_weeks if year < s.individual_contact_from_year else NO_LEGAL_INTERVAL
     return kernels.MeetingRules(
         s.legal_first_period_weeks,
         s.legal_interval_first_weeks,
-        s.legal_interval_later_weeks,
+        later,
         s.min_weeks_between_meetings,
         int(State.ACTIVITY_READY),
         np.float32(b.clarify_capacity),  # the float32 capacity column is compared in float32

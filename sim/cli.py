@@ -210,10 +210,13 @@ def format_summary(summary: dict) -> str:
             lines.append(f"  {run:<9} {total:>6,}: {parts}")
     contacts = summary["mean_contacts_per_citizen_week_in_period"]
     caseload = summary["mean_caseload_activity_ready_in_period"]
+    shortfall = summary["contact_shortfall_share_activity_ready_in_period"]
     lines += [
         "",
         f"Contacts per citizen-week in period: baseline {contacts['baseline']:.3f}, "
         f"strategy {contacts['strategy']:.3f}",
+        f"Activity-ready due, not met (weeks): baseline {shortfall['baseline']:.0%}, "
+        f"strategy {shortfall['strategy']:.0%}",
         f"Activity-ready caseload in period:   baseline {caseload['baseline']:.0f}, "
         f"strategy {caseload['strategy']:.0f}",
         "",

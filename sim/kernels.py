@@ -83,6 +83,11 @@ def first_crossing(
 
 
 # ---------------------------------------------------------------------- meetings
+#: The bit of a meeting's priority key that is set when the case is not overdue (bits 0-19: the
+#: weeks since the last meeting, inverted; from bit 21: the caseworker slot).
+NOT_DUE_BIT = 1 << 20
+
+
 class MeetingRules(NamedTuple):
     """The contact rules a meeting allocation applies (from ``Staff`` and ``Behaviour``)."""
 

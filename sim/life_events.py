@@ -9,6 +9,7 @@ from . import kernels
 from .casework import permanent_decision
 from .citizen_state import mean_barrier
 from .labour_market import exit_to_job
+from .policy import cash_benefit_state
 from .states import IS_CASE, State
 from .week import Week, transition
 
@@ -77,8 +78,7 @@ def education(m: "Municipality", wk: Week) -> None:
     p = b.education_start_weekly * np.where(wk.met_mask[er], b.education_meeting_multiplier, 1.0)
     wk.move(er[m.streams.uniform("education_start", w, er) < p], State.EDUCATION)
     aged = er[(w - c.birth_week[er]) / 52 >= b.education_ready_max_age]
-    dest = np.where(c.capacity[aged] >= b.activity_ready_capacity, State.JOB_READY, State.ACTIVITY_READY)
-    wk.move(aged, dest.astype(np.int8))
+    wk.move(aged, cash_benefit_state(c.capacity[aged], b.activity_ready_capacity))
 
 
 @transition
@@ -95,14 +95,16 @@ def relapse(m: "Municipality", wk: Week) -> None:
     """Former recipients whose relapse week has come return to benefit (lay-offs among them).
 
     The week was drawn at the exit (:func:`schedule_relapse`). They return as education-ready under
-    ``education_ready_max_age``, else activity-ready below ``activity_ready_capacity`` or job-ready;
+    ``education_ready_max_age`` (once the 2014 reform is in force), else activity-ready below
+    ``activity_ready_capacity`` or job-ready;
     those who had been sick-listed from a job return to sickness benefit.
     """
     c, b, w = m.citizens, m.params.behaviour, wk.index
     back = np.flatnonzero(c.relapse_week[: c.n] == w)
     age = (w - c.birth_week[back]) / 52
-    dest = np.where(c.capacity[back] < b.activity_ready_capacity, State.ACTIVITY_READY, State.JOB_READY)
-    dest = np.where(age < b.education_ready_max_age, State.EDUCATION_READY, dest)
+    dest = cash_benefit_state(c.capacity[back], b.activity_ready_capacity)
+    if m.education_benefit(w):
+        dest = np.where(age < b.education_ready_max_age, State.EDUCATION_READY, dest)
     was_sick = (c.last_benefit[back] == State.SICKNESS) & (c.employer[back] >= 0)
     dest = np.where(was_sick, State.SICKNESS, dest).astype(np.int8)
     back = wk.move(back, dest)

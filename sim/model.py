@@ -33,6 +33,7 @@ from .life_events import (
     resource_course_end,
     sickness,
 )
+from .policy import before_education_benefit, education_benefit_reform
 from .records import WeeklyRecords
 from .resources import check_fits
 from .results import RunResult
@@ -53,6 +54,8 @@ def inflow(m: "Municipality", wk: Week) -> None:
     depend only on the business cycle, so baseline and strategy see the same newcomers.
     """
     ids = m.arrive(int(m.inflow_counts[wk.index]))
+    if not m.education_benefit(wk.index):
+        before_education_benefit(m, ids)
     if wk.levers.screening_triage:
         m.citizens.screened[ids] = True
     wk.newcomers = ids
@@ -78,6 +81,7 @@ WEEK: tuple[Rule, ...] = (
     inflow,
     open_states,
     leave,
+    education_benefit_reform,
     assign,
     meetings,
     job_finding,
@@ -153,6 +157,8 @@ class Municipality(mesa.Model):
         st = scenario.strategy
         #: First week of the strategy period and the first week after it.
         self.period = (scenario.week_of_year(st.start_year), scenario.week_of_year(st.end_year + 1))
+        #: First week with education benefit for under-30s (the 2014 reform; negative: in force).
+        self.education_benefit_week = scenario.week_of_year(scenario.behaviour.education_benefit_from_year)
         self.cycle = BusinessCycle(
             scenario.cycle,
             scenario.market,
@@ -234,6 +240,10 @@ class Municipality(mesa.Model):
             n = max(n, int(np.ceil(self._strategy_team_cases() / st.target_caseload)) - staff)
         return min(n, int(np.sum(self.caseworkers.is_extra)))
 
+    def education_benefit(self, week: int) -> bool:
+        """True if under-30s get education benefit in ``week`` (the 2014 reform is in force)."""
+        return week >= self.education_benefit_week
+
     def _relapse_decay_table(self) -> np.ndarray:
         b = self.params.behaviour
         k = np.arange(self.n_weeks + burn_in.weeks_of(self.params) + 1)  # exits of the burn-in too
@@ -301,11 +311,13 @@ class Municipality(mesa.Model):
             self._finish_population()
             return
         everyone = np.arange(c.size)
+        update_capacity(self, everyone)
+        if not self.education_benefit(0):
+            before_education_benefit(self, first)
         c.effort[everyone] = self.effort_floor_of_state[c.state[everyone]]
         set_settle_week(self, everyone)
-        update_capacity(self, everyone)
         # initial citizens under assessment are somewhere in it, not all at its start
-        assessing = first[(initial == State.ACTIVITY_READY) & (c.capacity[first] < b.clarify_capacity)]
+        assessing = first[(c.state[first] == State.ACTIVITY_READY) & (c.capacity[first] < b.clarify_capacity)]
         c.assessment[assessing] = np.floor(rng.random(assessing.size) * b.assessment_meetings)
         self.arrive(initial.size)
         self._finish_population()

@@ -119,7 +119,7 @@ class Inflow(Section):
         6.0, "nonneg", maximum=MAX_PERSONS_WEEKLY, unit="persons/week", source=ASSUMPTION
     )
     activity_ready: float = param(
-        5.0,
+        4.632093081501265,
         "nonneg",
         maximum=MAX_PERSONS_WEEKLY,
         unit="persons/week",
@@ -214,7 +214,14 @@ class Staff(Section):
         source=ASSUMPTION,
         doc="a meeting that moves a work-capacity assessment forward (more documentation)",
     )
-    min_weeks_between_meetings: int = param(2, "positive", unit="weeks", source=ASSUMPTION)
+    min_weeks_between_meetings: int = param(
+        2,
+        "positive",
+        unit="weeks",
+        source="Maibom et al. 2017: fortnightly individual meetings, the most intensive schedule of "
+        "the Danish meeting trials",
+        doc="no case is met more often than this",
+    )
     legal_first_period_weeks: int = param(
         26, "positive", unit="weeks", source="LAB: contact rules, the first six months"
     )
@@ -222,7 +229,19 @@ class Staff(Section):
         6, "positive", unit="weeks", source="LAB: four meetings in the first six months (from 2020)"
     )
     legal_interval_later_weeks: int = param(
-        13, "positive", unit="weeks", source="assumption: individual schedule after six months"
+        13,
+        "positive",
+        unit="weeks",
+        source="STAR 2018 samtaledata: before 2020, at least 4 meetings in every 12 months for the "
+        "activity-ready (from 2020 the schedule after six months is agreed individually)",
+    )
+    individual_contact_from_year: int = param(
+        2020,
+        "year",
+        source="LAB: the act of 2019 (lov nr. 548 af 7. maj 2019, § 31), in force 2020: four meetings "
+        "in the first six months, after them a schedule agreed individually",
+        doc="from this year no legal interval applies after the first period (legal_interval_later_weeks "
+        "before it)",
     )
     turnover_annual: float = param(
         0.12,
@@ -264,7 +283,7 @@ class Market(Section):
         1.6, "positive", unit="", source=ASSUMPTION, doc="Pareto shape of firm sizes"
     )
     hire_rate_weekly: float = param(
-        0.00783116,
+        0.006339050749419503,
         "share",
         unit="per employee-week",
         source=CALIBRATED,
@@ -281,7 +300,7 @@ class Market(Section):
         5.8, "positive", maximum=100, unit="%", source="Statistics Denmark AKU: 2010-2022 mean"
     )
     demand_elasticity: float = param(
-        0.299062,
+        0.050324162766736624,
         "nonneg",
         maximum=MAX_ELASTICITY,
         unit="per %-point",
@@ -297,7 +316,7 @@ class Market(Section):
         doc="employers' preference for work capacity",
     )
     internship_conversion: float = param(
-        0.171715,
+        0.06596916344894659,
         "share",
         unit="",
         source=f"{CALIBRATED}; prior: Jobindsats 2019",
@@ -320,7 +339,7 @@ class Behaviour(Section):
     _section: ClassVar[str] = "behaviour"
 
     effort_floor: float = param(
-        0.280359,
+        0.336252450292215,
         "share",
         source=CALIBRATED,
         doc="search effort without contact of the activity-ready, the sick-listed and those in a "
@@ -336,14 +355,14 @@ class Behaviour(Section):
         "until a calibration ships a value of its own",
     )
     effort_retention: float = param(
-        0.674262,
+        0.6803919852887936,
         "share",
         unit="per week",
         source=CALIBRATED,
         doc="share of effort above the floor kept each week",
     )
     meeting_effort_boost: float = param(
-        0.144157,
+        0.7935735115773886,
         "share",
         source=f"{CALIBRATED}; prior: Maibom et al. 2017",
         doc="share of the gap to full effort closed by a meeting",
@@ -354,7 +373,7 @@ class Behaviour(Section):
     rapport_gain: float = param(
         0.35, "share", source=ASSUMPTION, doc="share of the gap to full rapport closed by a meeting"
     )
-    barrier_reduction_per_meeting: float = param(0.00466781, "share", source=CALIBRATED)
+    barrier_reduction_per_meeting: float = param(0.0035361248531721647, "share", source=CALIBRATED)
     barrier_shock_weekly: float = param(0.002, "share", unit="per week", source=ASSUMPTION)
     barrier_shock_size: float = param(0.2, "share", source=ASSUMPTION)
     capacity_weights: tuple[float, ...] = param(
@@ -370,13 +389,13 @@ class Behaviour(Section):
         0.45, "share", source=ASSUMPTION, doc="job-ready below this are reclassified activity-ready"
     )
     clarify_capacity: float = param(
-        0.489835,
+        0.42502266932100796,
         "share",
         source=CALIBRATED,
         doc="activity-ready below this are assessed for a permanent benefit",
     )
     assessment_meetings: float = param(
-        14.6139,
+        14.29123940434409,
         "positive",
         unit="meetings",
         source=CALIBRATED,
@@ -420,7 +439,7 @@ class Behaviour(Section):
         8, "positive", unit="weeks", source="LAB: company internships of 4-13 weeks"
     )
     internship_hire_multiplier: float = param(
-        1.70608,
+        2.2505258923252773,
         "positive",
         source=f"{CALIBRATED}; prior: Beskæftigelsesministeriet 2016",
         doc="hiring weight while in an internship",
@@ -432,29 +451,42 @@ class Behaviour(Section):
         3.0, "positive", source=ASSUMPTION, doc="education start in a week with a meeting"
     )
     other_self_support_weekly: float = param(
-        0.000391839,
+        0.0003825849323809804,
         "share",
         unit="per week",
         source=CALIBRATED,
         doc="self-support without a job (partner, own means)",
     )
     relapse_weekly: float = param(
-        0.00601565,
+        0.025897834438886793,
         "share",
         unit="per week",
         source=CALIBRATED,
         doc="relapse hazard just after an exit (tilbagefald)",
     )
-    relapse_decay_weeks: float = param(52.0, "positive", unit="weeks", source=ASSUMPTION)
+    relapse_decay_weeks: float = param(
+        29.0,
+        "positive",
+        unit="weeks",
+        source="Benchmarkingenheden 2023: of those who left cash benefit for a job, 74 % were still "
+        "in work after 3 months and 50 % after 12; a hazard h0 * exp(-t/T) with no floor fits both "
+        "with T = 29 weeks (cumulative hazard 0.301 to week 13, 0.392 from week 13 to 52)",
+        doc="time constant with which the relapse hazard of a former recipient fades",
+    )
     relapse_floor: float = param(
         0.0,
         "share",
-        source="assumption: the excess risk of a former recipient fades (above 0, every former "
-        "recipient stays at risk and the stocks never settle)",
+        source="Benchmarkingenheden 2023: the share of former recipients still in work after 3 and "
+        "12 months is fitted by a hazard that fades to 0 (relapse_decay_weeks); above 0, every former "
+        "recipient stays at risk for good and the stocks never settle",
         doc="long-run relapse hazard as a share of the initial hazard",
     )
     relapse_barrier_gain: float = param(
-        1.0, "nonneg", source=ASSUMPTION, doc="relapse hazard × (1 + gain × mean barrier)"
+        0.0,
+        "nonneg",
+        source="ISU cases: exited job-ready and activity-ready stay in the labour market to the "
+        "same extent (relapse 14.4 % and 11.0 %), so relapse does not rise with the barriers",
+        doc="relapse hazard × (1 + gain × mean barrier)",
     )
     sickness_relapse_weekly: float = param(
         0.0015,
@@ -473,6 +505,13 @@ class Behaviour(Section):
         "positive",
         unit="years",
         source="Lov om aktiv socialpolitik: uddannelseshjælp under 30 without education",
+    )
+    education_benefit_from_year: int = param(
+        2014,
+        "year",
+        source="Kontanthjælpsreformen 2014: from 1 January 2014 recipients under 30 without an "
+        "education get education benefit (uddannelseshjælp) instead of cash benefit",
+        doc="from this year under-30s on benefit are education-ready; before it job- or activity-ready",
     )
     sickness_recovery_weekly: float = param(0.08, "share", unit="per week", source=ASSUMPTION)
     sickness_limit_weeks: int = param(
@@ -508,13 +547,13 @@ class Effects(Section):
         doc="mean barrier at which screening sends to the team",
     )
     integrated_social_multiplier: float = param(
-        2.86897,
+        2.688940151311827,
         "positive",
         source=f"{CALIBRATED}; the lever: Skanderborg interview 2019",
         doc="social-barrier reduction per meeting with integrated casework",
     )
     enterprise_willingness: float = param(
-        2.49247,
+        2.354780396477869,
         "positive",
         source=f"{CALIBRATED}; the lever: ISU cases",
         doc="employers' hiring weight for municipal citizens",
@@ -525,9 +564,9 @@ class Effects(Section):
     enterprise_conversion_multiplier: float = param(
         1.5, "positive", source="assumption; the lever: ISU cases"
     )
-    followup_weeks: int = param(44, "positive", unit="weeks", source=f"{CALIBRATED}; the lever: ISU cases")
+    followup_weeks: int = param(53, "positive", unit="weeks", source=f"{CALIBRATED}; the lever: ISU cases")
     followup_relapse_multiplier: float = param(
-        0.0458057,
+        0.034952642760041036,
         "share",
         source=f"{CALIBRATED}; the lever: ISU cases",
         doc="relapse hazard while followed up after exit",

@@ -19,6 +19,8 @@ class WeeklyRecords:
         self.meetings = z(n_weeks, dtype=np.int64)
         self.case_citizens = z(n_weeks, dtype=np.int64)
         self.overdue = z(n_weeks, dtype=np.int64)
+        self.due_by_team = z((n_weeks, len(Team)), dtype=np.int64)
+        self.shortfall_by_team = z((n_weeks, len(Team)), dtype=np.int64)
         self.cases_by_team = z((n_weeks, len(Team)))
         self.meetings_by_team = z((n_weeks, len(Team)))
         self.caseworkers_by_team = z((n_weeks, len(Team)), dtype=np.int64)

@@ -40,7 +40,17 @@ WEEKLY_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("meetings", "meetings", "caseworker meetings held"),
     ("case_citizens", "persons", "citizens in case states (who can be met)"),
     ("contacts_per_citizen", "meetings per person", "meetings / case citizens"),
-    ("overdue", "persons", "cases overdue under the legal contact schedule"),
+    ("overdue", "persons", "cases overdue under the legal contact schedule at the start of the week"),
+    (
+        "meetings_due_<team>",
+        "persons",
+        "the team's cases overdue under the legal schedule (with a caseworker)",
+    ),
+    (
+        "contact_shortfall_<team>",
+        "persons",
+        "of those, not met in the week: the caseworkers' minutes ran out",
+    ),
     ("caseworkers_<team>", "persons", "caseworkers in post in the team"),
     ("caseload_<team>", "cases per caseworker", "the team's cases per caseworker in post"),
     ("contacts_per_case_<team>", "meetings per case", "the team's meetings per case"),
@@ -174,6 +184,8 @@ class RunResult:
             cols[f"contacts_per_case_{name}"] = rec.meetings_by_team[:, t] / np.maximum(
                 rec.cases_by_team[:, t], 1
             )
+            cols[f"meetings_due_{name}"] = rec.due_by_team[:, t]
+            cols[f"contact_shortfall_{name}"] = rec.shortfall_by_team[:, t]
         cols["caseworker_quits"] = rec.quits
         cols["vacancies"] = rec.vacancies
         cols["ordinary_unemployed"] = rec.ordinary_unemployed

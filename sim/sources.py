@@ -227,6 +227,45 @@ SOURCES = {
             "internship (the best municipalities 20 % and more, the worst under 11 %)",
         ),
         Source(
+            "Benchmarkingenheden 2023",
+            "Analyse af varig beskæftigelse blandt tidligere kontanthjælpsmodtagere",
+            "Indenrigs- og Sundhedsministeriets Benchmarkingenhed",
+            "13 April 2023",
+            "https://www.benchmark.dk/nyhedsarkiv/2023/apr/analyse-af-varig-beskaeftigelse-blandt-"
+            "tidligere-kontanthjaelpsmodtagere",
+            "cash-benefit recipients who left for a job in 2020-2021: 50 % employed 12 months in a "
+            "row, 26 % stopped within the first 3 months and 24 % in the next 9 (38-64 % by "
+            "municipality)",
+        ),
+        Source(
+            "STAR 2018 samtaledata",
+            "Opfølgning på data om samtaler",
+            "Styrelsen for Arbejdsmarked og Rekruttering (STAR)",
+            "2018",
+            "https://star.dk/om-styrelsen/statistik-og-analyser/samtaledata/",
+            "before 2020 activity-ready cash-benefit recipients must have at least 4 meetings in "
+            "every 12 calendar months after the first",
+        ),
+        Source(
+            "Quartz+Co and BDO 2014",
+            "Analyse af jobcentrenes ressourceforbrug",
+            "Quartz+Co and BDO for KL, Beskæftigelsesministeriet and Finansministeriet",
+            "June 2014",
+            "https://bm.dk/nyheder-presse/nyheder/2014/06/",
+            "jobcentre staff spend on average a quarter of their time in direct contact with "
+            "citizens and employers and a third preparing and following up cases",
+        ),
+        Source(
+            "Kontanthjælpsreformen 2014",
+            "Lov om ændring af lov om aktiv socialpolitik, lov om en aktiv beskæftigelsesindsats og "
+            "forskellige andre love (Reform af kontanthjælpssystemet), lov nr. 895 af 4. juli 2013",
+            "Folketinget; Beskæftigelsesministeriet",
+            "4 July 2013, in force 1 January 2014",
+            "https://www.retsinformation.dk/eli/lta/2013/895",
+            "from 2014 recipients under 30 without a qualifying education get education benefit "
+            "(uddannelseshjælp) at the level of the student grant instead of cash benefit",
+        ),
+        Source(
             "Municipal tax rates",
             "Kommunale skatteprocenter",
             "Danmarks Statistik; Skatteministeriet",

@@ -247,3 +247,38 @@ def test_report_from_the_command_line(reference, tmp_path, capsys):
     assert set(table["cycle"]) == {"historical", "recession", "all cycles"}
     assert main(["report", str(tmp_path / "nothing")]) == 2
     assert "not a raaderum batch folder" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_a_batch_records_the_attribution_of_every_strategy_run(spec, tmp_path):
+    """With ``[outcomes] attribution = true`` each strategy row carries its NPV by channel (the
+    numbers of :func:`attribute` on the same run), baseline rows carry nulls, and the report
+    summarises the channels over the batch."""
+    from raaderum.experiments.attribution import ALL_CONTACT, attribute
+    from raaderum.experiments.outcomes import attribution_column
+
+    small = dataclasses.replace(
+        spec,
+        cycles=("historical",),
+        replications=1,
+        outcomes=dataclasses.replace(spec.outcomes, attribution=True),
+    )
+    out = tmp_path / "out"
+    assert run_batch(small, out, jobs=1).ok
+    runs = ResultStore(out).read_runs()
+    column = attribution_column(ALL_CONTACT)
+    assert column == "attribution_all_contact_channels_dkk"
+    base, kik = runs[runs["strategy"] == "baseline"], runs[runs["strategy"] != "baseline"]
+    assert base[column].isna().all() and kik[column].notna().all()
+    task = tasks(small)[0]
+    scenario = small.scenarios_at(task.values, task.cycle)["KIK"]
+    table = attribute(scenario, task.seed).table
+    row = kik[kik["task"] == task.task].iloc[0]
+    for channel in ("meeting_effort", "meeting_barriers", ALL_CONTACT):
+        assert row[attribution_column(channel)] == pytest.approx(table.at[channel, "contribution_dkk"])
+    report = tmp_path / "report"
+    assert main(["report", str(out), "--out", str(report)]) == 0
+    assert "## Why it pays back: the NPV by channel" in (report / "report.md").read_text()
+    channels = pd.read_csv(report / "attribution.csv")
+    assert set(channels["channel"]) >= {"meeting_effort", "all_contact_channels", "interaction"}
+    assert (channels["runs"] == len(kik)).all()

@@ -11,7 +11,9 @@ from raaderum.calibration.cases import CASES, CaseRun, Run, case_scenario
 from raaderum.calibration.measures import (
     cohort_exit_share,
     cohort_relapse_share,
+    exit_gain_ratio,
     halving_weeks,
+    persons_moved,
     relapse_share,
     stock_fall_share,
 )
@@ -207,6 +209,19 @@ def test_relapse_share_follows_first_exits_of_the_cohort():
     assert math.isnan(relapse_share(cr, origin=["job_ready"], from_year=2014, to_year=2015, within_weeks=5))
 
 
+def test_persons_moved_counts_each_citizen_once():
+    h = np.full((11, 3), AR, dtype=np.int8)
+    h[2:, 0] = SS
+    h[4:, 0] = AR  # back ...
+    h[6:, 0] = SS  # ... and out again: two exits, one citizen
+    h[3:, 1] = FJ
+    cr = _case_run(h)
+    period = {"origin": "activity_ready", "from_year": 2014, "to_year": 2014 + 10 / 52}
+    assert persons_moved(cr, to=["self_supporting"], **period) == 1
+    assert persons_moved(cr, to=["self_supporting", "flex_job"], **period) == 2
+    assert persons_moved(cr, to=["self_supporting"], **{**period, "to_year": 2014 + 1 / 52}) == 0
+
+
 def test_cohort_measures_and_halving():
     h = np.full((11, 4), AR, dtype=np.int8)
     h[3:, 0] = SS
@@ -220,6 +235,43 @@ def test_cohort_measures_and_halving():
     assert stock_fall_share(cr, states=["activity_ready"], from_year=2014, to_year=2014 + 5 / 52) == 0.5
     h2 = np.full((11, 4), AR, dtype=np.int8)
     assert halving_weeks(_case_run(h2), states=["activity_ready"], from_year=2014) == 11  # censored
+
+
+def _priced_case_run(history: np.ndarray, refund_share: float) -> CaseRun:
+    """A known history with a weekly budget: activity-ready cost 1,000 a person-week, a flex
+    job 400, self-support earns 300 of municipal tax; the state refunds ``refund_share``."""
+    cr = _case_run(history)
+    stocks = {f"stock_{s.name.lower()}": (history[1:] == s).sum(axis=1).astype(float) for s in State}
+    weekly = pd.DataFrame(stocks)
+    weekly["dkk_benefit_activity_ready"] = 1000.0 * weekly["stock_activity_ready"]
+    weekly["dkk_benefit_flex_job"] = 400.0 * weekly["stock_flex_job"]
+    weekly["dkk_refund"] = refund_share * (
+        weekly["dkk_benefit_activity_ready"] + weekly["dkk_benefit_flex_job"]
+    )
+    weekly["dkk_tax_income"] = 300.0 * weekly["stock_self_supporting"]
+    budget = SimpleNamespace(municipal_tax_rate=0.25, flex_earnings_annual_dkk=0.0)
+    cr.strategy.result.weekly = weekly
+    cr.strategy.result.scenario.budget = budget
+    return cr
+
+
+def test_exit_gain_ratio_values_each_exit_by_where_it_is_a_year_later():
+    # 4 citizens over 60 weeks; exits in the first 8 weeks are valued 52 weeks on
+    h = np.full((61, 4), AR, dtype=np.int8)
+    h[2:, 0] = SS  # a job, still in it a year on: saves the benefit and earns the tax
+    h[3:, 1] = SS
+    h[20:, 1] = AR  # back on benefit within the year: saves nothing
+    h[4:, 2] = FJ  # a flex job: saves the benefit but costs the subsidy
+    # citizen 3 stays activity-ready: not an exit
+    period = {"origin": ["job_ready", "activity_ready"], "from_year": 2014, "to_year": 2014 + 8 / 52}
+    ratio = exit_gain_ratio(_priced_case_run(h, refund_share=0.0), **period)
+    assert ratio == pytest.approx(((1000 + 300) + 0 + (1000 - 400)) / (3 * 1000))
+    # the refund lowers what a benefit saves, not the tax
+    ratio = exit_gain_ratio(_priced_case_run(h, refund_share=0.5), **period)
+    assert ratio == pytest.approx(((500 + 300) + 0 + (500 - 200)) / (3 * 500))
+    # an exit whose year ends after the run is left out; no exit at all gives NaN
+    late = {**period, "from_year": 2014 + 10 / 52, "to_year": 2015}
+    assert math.isnan(exit_gain_ratio(_priced_case_run(h, refund_share=0.0), **late))
 
 
 # ------------------------------------------------------------------ SMM

@@ -3,7 +3,7 @@ import dataclasses
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import with_section
+from conftest import short, with_section
 
 from raaderum.agents import Citizen
 from raaderum.experiments import run_paired
@@ -171,3 +171,45 @@ def test_target_caseload_sets_the_number_of_extra_caseworkers(scenario):
         / m.records.caseworkers_by_team[start, Team.ACTIVITY_READY]
     )
     assert caseload <= 45.5
+
+
+def test_the_legal_schedule_is_met_first_and_the_shortfall_falls_with_more_caseworkers(paired):
+    """Cases due under the legal schedule that the caseworkers' minutes do not reach are counted
+    (the shortfall); KIK's extra caseworkers cut the activity-ready shortfall."""
+    base, kik = paired.baseline.weekly, paired.strategy.weekly
+    for w in (base, kik):
+        for team in ("activity_ready", "job_ready", "sickness"):
+            assert (w[f"contact_shortfall_{team}"] <= w[f"meetings_due_{team}"]).all()
+        # a team that misses a due meeting spends every minute: it holds at least as many meetings
+        # as the due cases it reached
+        reached = w["meetings_due_activity_ready"] - w["contact_shortfall_activity_ready"]
+        assert (reached <= w["meetings"]).all()
+    period = slice(paired.start_week, paired.end_week)
+
+    def share(w):
+        due = w["meetings_due_activity_ready"].iloc[period].sum()
+        return w["contact_shortfall_activity_ready"].iloc[period].sum() / due
+
+    assert share(base) > 0.1  # caseloads of 80-100 leave a tenth or more of the due meetings unheld
+    assert share(kik) < share(base) / 2
+    summary = paired.summary()["contact_shortfall_share_activity_ready_in_period"]
+    assert summary["baseline"] > summary["strategy"]
+
+
+def test_from_2020_nothing_is_due_under_the_law_after_the_first_six_months(scenario):
+    """The contact rules of 2020 (LAB 2019, § 31): four meetings in the first six months, then a
+    schedule agreed individually, so the cases due under the law are the new spells only."""
+    from raaderum.sim.casework import NO_LEGAL_INTERVAL, meeting_rules
+
+    assert meeting_rules(scenario, 2019).interval_later == scenario.staff.legal_interval_later_weeks
+    assert meeting_rules(scenario, 2020).interval_later == NO_LEGAL_INTERVAL
+    assert meeting_rules(scenario, 2020).interval_first == scenario.staff.legal_interval_first_weeks
+    base = short(scenario.baseline(), end_year=2020)
+    rule = Municipality(base, agent_views=False).run().weekly
+    later = base.with_values({"staff.individual_contact_from_year": 2030})
+    without = Municipality(later, agent_views=False).run().weekly
+    before = rule["year"] < 2020
+    # nothing changes before the rule's year; from it on, fewer cases fall due under the law
+    pd.testing.assert_frame_equal(rule[before], without[before])
+    due = "meetings_due_activity_ready"
+    assert rule.loc[~before, due].sum() < without.loc[~before, due].sum()
