@@ -351,8 +351,9 @@ class Behaviour(Section):
         source=ASSUMPTION,
         doc="search effort without contact of the job-ready and education-ready (jobparate, "
         "uddannelsesparate), who must be available for work or education and search by "
-        "themselves (rådighedspligt, Lov om aktiv socialpolitik § 13); equal to effort_floor "
-        "until a calibration ships a value of its own",
+        "themselves (rådighedspligt, Lov om aktiv socialpolitik § 13); the effort_floor of the "
+        "fit before issue 15's recalibration of 2026-12-06, which moved effort_floor to 0.336 "
+        "without it: not yet tied to effort_floor nor calibrated",
     )
     effort_retention: float = param(
         0.6803919852887936,
