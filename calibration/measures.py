@@ -13,11 +13,10 @@ from typing import Any
 import numpy as np
 
 from ..sim.scenario import WEEKS_PER_YEAR
-from ..sim.states import IS_BENEFIT, State, state_mask
+from ..sim.states import BENEFIT_STATES, IS_BENEFIT, State, state_mask
 from .cases import CaseRun, Run
 
 SELF_SUPPORT = (State.SELF_SUPPORTING, State.EDUCATION)
-CASH_BENEFIT_LINES = ("benefit_job_ready", "benefit_activity_ready")
 
 
 def _states(names: Sequence[str] | str) -> np.ndarray:
@@ -187,10 +186,8 @@ def state_net_cost(run: Run, from_year: float, to_year: float) -> np.ndarray:
     budget = run.scenario.budget
     person_weeks = _person_weeks(run, from_year, to_year)
     benefits = np.zeros(len(State))
-    for s in State:
-        column = f"dkk_benefit_{s.name.lower()}"
-        if column in weekly:
-            benefits[s] = weekly[column].sum()
+    for s in BENEFIT_STATES:
+        benefits[s] = weekly[f"dkk_benefit_{s.name.lower()}"].sum()
     refund_share = weekly["dkk_refund"].sum() / max(benefits.sum(), 1.0)
     cost = benefits * (1 - refund_share)
     flex_earnings = person_weeks[State.FLEX_JOB] * budget.flex_earnings_annual_dkk / WEEKS_PER_YEAR

@@ -24,7 +24,7 @@ from raaderum.sim.cli import CASE_NAMES, main
 from raaderum.sim.errors import ScenarioError
 from raaderum.sim.scenario import Scenario, resolve_scenario
 from raaderum.sim.sources import SOURCES
-from raaderum.sim.states import State
+from raaderum.sim.states import BENEFIT_STATES, State
 
 JR, AR, SS, ED, FJ = (
     State.JOB_READY,
@@ -243,6 +243,8 @@ def _priced_case_run(history: np.ndarray, refund_share: float) -> CaseRun:
     cr = _case_run(history)
     stocks = {f"stock_{s.name.lower()}": (history[1:] == s).sum(axis=1).astype(float) for s in State}
     weekly = pd.DataFrame(stocks)
+    for s in BENEFIT_STATES:  # every benefit line a run writes; only two are paid here
+        weekly[f"dkk_benefit_{s.name.lower()}"] = 0.0
     weekly["dkk_benefit_activity_ready"] = 1000.0 * weekly["stock_activity_ready"]
     weekly["dkk_benefit_flex_job"] = 400.0 * weekly["stock_flex_job"]
     weekly["dkk_refund"] = refund_share * (
