@@ -109,7 +109,8 @@ def _parser() -> argparse.ArgumentParser:
         "calibrate",
         help="fit the parameters to the cases (SMM point estimate, ABC posterior, fit report)",
         description="Fit the parameters of calibration/space.toml to the targets of "
-        "calibration/targets.toml: a simulated-method-of-moments point estimate (optuna), an ABC-SMC "
+        "calibration/targets.toml: a simulated-method-of-moments point estimate (optuna), with each "
+        "parameter limited to one case then refitted to that case's targets alone, an ABC-SMC "
         "posterior sample, and a fit report with a plot per case. The defaults reproduce the shipped "
         "parameters (calibration/fitted.toml).",
     )

@@ -119,7 +119,7 @@ class Inflow(Section):
         6.0, "nonneg", maximum=MAX_PERSONS_WEEKLY, unit="persons/week", source=ASSUMPTION
     )
     activity_ready: float = param(
-        4.632093081501265,
+        5.075,
         "nonneg",
         maximum=MAX_PERSONS_WEEKLY,
         unit="persons/week",
@@ -283,7 +283,7 @@ class Market(Section):
         1.6, "positive", unit="", source=ASSUMPTION, doc="Pareto shape of firm sizes"
     )
     hire_rate_weekly: float = param(
-        0.006339050749419503,
+        0.007115189951454305,
         "share",
         unit="per employee-week",
         source=CALIBRATED,
@@ -300,7 +300,7 @@ class Market(Section):
         5.8, "positive", maximum=100, unit="%", source="Statistics Denmark AKU: 2010-2022 mean"
     )
     demand_elasticity: float = param(
-        0.050324162766736624,
+        0.07405395406394095,
         "nonneg",
         maximum=MAX_ELASTICITY,
         unit="per %-point",
@@ -316,7 +316,7 @@ class Market(Section):
         doc="employers' preference for work capacity",
     )
     internship_conversion: float = param(
-        0.06596916344894659,
+        0.0758084875422646,
         "share",
         unit="",
         source=f"{CALIBRATED}; prior: Jobindsats 2019",
@@ -339,31 +339,29 @@ class Behaviour(Section):
     _section: ClassVar[str] = "behaviour"
 
     effort_floor: float = param(
-        0.336252450292215,
+        0.27892626784959085,
         "share",
         source=CALIBRATED,
         doc="search effort without contact of the activity-ready, the sick-listed and those in a "
         "resource course (aktivitetsparate: not obliged to be available for ordinary work)",
     )
     job_ready_effort_floor: float = param(
-        0.280359,
+        0.3467248624702549,
         "share",
-        source=ASSUMPTION,
+        source=CALIBRATED,
         doc="search effort without contact of the job-ready and education-ready (jobparate, "
         "uddannelsesparate), who must be available for work or education and search by "
-        "themselves (rådighedspligt, Lov om aktiv socialpolitik § 13); the effort_floor of the "
-        "fit before issue 15's recalibration of 2026-12-06, which moved effort_floor to 0.336 "
-        "without it: not yet tied to effort_floor nor calibrated",
+        "themselves (rådighedspligt, Lov om aktiv socialpolitik § 13)",
     )
     effort_retention: float = param(
-        0.6803919852887936,
+        0.6145806298632301,
         "share",
         unit="per week",
         source=CALIBRATED,
         doc="share of effort above the floor kept each week",
     )
     meeting_effort_boost: float = param(
-        0.7935735115773886,
+        0.7241865854650362,
         "share",
         source=f"{CALIBRATED}; prior: Maibom et al. 2017",
         doc="share of the gap to full effort closed by a meeting",
@@ -374,7 +372,7 @@ class Behaviour(Section):
     rapport_gain: float = param(
         0.35, "share", source=ASSUMPTION, doc="share of the gap to full rapport closed by a meeting"
     )
-    barrier_reduction_per_meeting: float = param(0.0035361248531721647, "share", source=CALIBRATED)
+    barrier_reduction_per_meeting: float = param(0.004182155359145864, "share", source=CALIBRATED)
     barrier_shock_weekly: float = param(0.002, "share", unit="per week", source=ASSUMPTION)
     barrier_shock_size: float = param(0.2, "share", source=ASSUMPTION)
     capacity_weights: tuple[float, ...] = param(
@@ -390,13 +388,13 @@ class Behaviour(Section):
         0.45, "share", source=ASSUMPTION, doc="job-ready below this are reclassified activity-ready"
     )
     clarify_capacity: float = param(
-        0.42502266932100796,
+        0.448229054464143,
         "share",
         source=CALIBRATED,
         doc="activity-ready below this are assessed for a permanent benefit",
     )
     assessment_meetings: float = param(
-        14.29123940434409,
+        14.686832312225357,
         "positive",
         unit="meetings",
         source=CALIBRATED,
@@ -440,7 +438,7 @@ class Behaviour(Section):
         8, "positive", unit="weeks", source="LAB: company internships of 4-13 weeks"
     )
     internship_hire_multiplier: float = param(
-        2.2505258923252773,
+        2.256935594033511,
         "positive",
         source=f"{CALIBRATED}; prior: Beskæftigelsesministeriet 2016",
         doc="hiring weight while in an internship",
@@ -452,14 +450,14 @@ class Behaviour(Section):
         3.0, "positive", source=ASSUMPTION, doc="education start in a week with a meeting"
     )
     other_self_support_weekly: float = param(
-        0.0003825849323809804,
+        0.0003229504606306854,
         "share",
         unit="per week",
         source=CALIBRATED,
         doc="self-support without a job (partner, own means)",
     )
     relapse_weekly: float = param(
-        0.025897834438886793,
+        0.021837586206517462,
         "share",
         unit="per week",
         source=CALIBRATED,
@@ -548,13 +546,13 @@ class Effects(Section):
         doc="mean barrier at which screening sends to the team",
     )
     integrated_social_multiplier: float = param(
-        2.688940151311827,
+        2.893200364960406,
         "positive",
         source=f"{CALIBRATED}; the lever: Skanderborg interview 2019",
         doc="social-barrier reduction per meeting with integrated casework",
     )
     enterprise_willingness: float = param(
-        2.354780396477869,
+        2.190593111374218,
         "positive",
         source=f"{CALIBRATED}; the lever: ISU cases",
         doc="employers' hiring weight for municipal citizens",
@@ -565,9 +563,9 @@ class Effects(Section):
     enterprise_conversion_multiplier: float = param(
         1.5, "positive", source="assumption; the lever: ISU cases"
     )
-    followup_weeks: int = param(53, "positive", unit="weeks", source=f"{CALIBRATED}; the lever: ISU cases")
+    followup_weeks: int = param(49, "positive", unit="weeks", source=f"{CALIBRATED}; the lever: ISU cases")
     followup_relapse_multiplier: float = param(
-        0.034952642760041036,
+        0.020868886166572724,
         "share",
         source=f"{CALIBRATED}; the lever: ISU cases",
         doc="relapse hazard while followed up after exit",

@@ -29,10 +29,6 @@ NOT_YET_SOURCED = {
     "behaviour.internship_min_capacity",
     "behaviour.internship_probability",
     "behaviour.job_ready_capacity",
-    # the job-ready's own floor (rådighedspligt) is the earlier fit's effort_floor, not tied to the
-    # shipped one: a fit with it in the space broke the attribution's sign test (issue 15 note of
-    # 2026-12-02)
-    "behaviour.job_ready_effort_floor",
     "behaviour.activity_ready_capacity",
     "behaviour.job_search_factor",
     "behaviour.rapport_gain",
