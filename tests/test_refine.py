@@ -1,8 +1,11 @@
 """The refine stage: a case-limited parameter refitted to its own case's targets after the SMM."""
 
+import tomllib
+
+import pandas as pd
 import pytest
 
-from raaderum.calibration.calibrate import load_fitted
+from raaderum.calibration.calibrate import Settings, calibrate, load_fitted
 from raaderum.calibration.objective import replication_seeds
 from raaderum.calibration.refine import refine_case_parameters, refinement_table
 from raaderum.calibration.space import load_space
@@ -42,3 +45,21 @@ def test_without_the_case_s_targets_nothing_is_refitted():
     values, done = refine_case_parameters(start, space, taarnby, replication_seeds(1, 1))
     assert values == start and done == []
     assert list(refinement_table(done).columns) == ["parameter", "cases", "value", "distance"]
+
+
+@pytest.mark.slow
+def test_calibrate_refits_aabenraa_s_inflow_after_the_smm_and_reports_it(tmp_path):
+    out = tmp_path / "cal"
+    settings = Settings(trials=4, batch=4, report_replications=2)
+    summary = calibrate(out, cases=["aabenraa"], settings=settings, posterior=False)
+    table = pd.read_csv(out / "refine_trials.csv")
+    assert set(table["parameter"]) == {"inflow.activity_ready"} and len(table) == 1 + 9 + 9
+    best = table.loc[table["distance"].idxmin(), "value"]
+    fitted = tomllib.loads((out / "fitted.toml").read_text(encoding="utf-8"))
+    assert fitted["parameters"]["inflow.activity_ready"] == summary["fitted"]["inflow.activity_ready"] == best
+    smm = pd.read_csv(out / "smm_trials.csv")
+    smm_best = smm.loc[smm["distance"].idxmin()]
+    others = {k: v for k, v in fitted["parameters"].items() if k != "inflow.activity_ready"}
+    assert others == {k: float(smm_best[k]) for k in others}  # the rest is the SMM's point
+    report = (out / "fit_report.md").read_text(encoding="utf-8")
+    assert "refitted to those targets alone after the SMM" in report
