@@ -45,7 +45,8 @@ class Settings:
         abc_generations: ABC generations at most.
         abc_max_simulations: Simulations ABC may use in all (each runs every case once).
         posterior_draws: Rows of the saved posterior sample.
-        report_replications: Seeds for the fit report at the fitted values.
+        report_replications: Seeds for the fit report at the fitted values; as many seeds, from
+            a stream of their own, for the refit of case-limited parameters.
         loo_trials: SMM trials of each leave-one-case-out fit.
     """
 
@@ -166,8 +167,8 @@ def calibrate(
 
     Writes ``fitted.toml``, ``posterior.parquet`` (columns = parameter paths, usable as an
     experiment's ``[[uncertain]] posterior``), ``smm_trials.csv``, ``refine_trials.csv``,
-    ``abc_particles.csv``,
-    ``fit_targets.csv``, ``fit_report.md``, one ``fit_<case>.png`` per case and, with ``loo``,
+    ``abc_particles.csv``, ``fit_targets.csv``, ``fit_report.md``, one ``fit_<case>.png`` per case
+    and, with ``loo``,
     ``loo_targets.csv`` and ``loo_report.md``.
 
     Returns:
