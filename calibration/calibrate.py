@@ -283,10 +283,23 @@ def _report_text(
         "(0 = every target hit exactly; 1 = one tolerance off on average).",
         "",
     ]
+    own_keys = {p.key for p in space.own_values}
+    acting = {p.path for p in space.parameters if p.acts_in}
     for r in refinements:
+        if r.path in own_keys:
+            what = (
+                f"`{r.path}` is {', '.join(r.cases)}'s own value of a shared parameter (same prior; "
+                "it starts at the shared value) and was fitted to that case's targets"
+            )
+        elif r.path in acting:
+            what = (
+                f"`{r.path}` acts only in {', '.join(r.cases)} (its lever is on in no other case) "
+                "and was refitted to those cases' targets"
+            )
+        else:
+            what = f"`{r.path}` is limited to {', '.join(r.cases)} and was refitted to those targets"
         out += [
-            f"`{r.path}` is limited to {', '.join(r.cases)} and was refitted to those targets "
-            f"alone after the SMM, on {settings.report_replications} seeds of its own "
+            f"{what} alone after the SMM, on {settings.report_replications} seeds of its own "
             f"(`raaderum.calibration.refine`, `refine_trials.csv`): {r.before:.4g} -> {r.after:.4g}, "
             f"distance of those targets {r.distance_before:.3f} -> {r.distance_after:.3f}.",
             "",
@@ -313,6 +326,12 @@ def _report_text(
         out.append(
             f"| {p.path} | {best[p.path]:.4g} | {p.low:g} – {p.high:g} | {p.prior} | {post} | {p.meaning} |"
         )
+    for p in space.own_values:
+        if p.key in best:  # fitted only where its case has targets
+            out.append(
+                f"| {p.key} | {best[p.key]:.4g} | {p.low:g} – {p.high:g} | {p.prior} (shared) | | | "
+                f"{p.meaning} |"
+            )
     unmet = table[~table["within"]]
     if len(unmet):
         out += ["", "## Targets not met", ""]

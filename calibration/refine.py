@@ -8,11 +8,20 @@ seed to seed). This stage refits each such parameter alone, every other value he
 on more replications: a grid over its bounds (evenly spaced in the prior's scale), then a finer
 grid between the neighbours of the best point, keeping the SMM's value if nothing beats it.
 
+A parameter that acts in some cases only (``acts_in``: its lever is on in no other case, such as
+the employers' response to enterprise-oriented casework) is refitted the same way to those
+cases' targets together: it is set in every scenario but trades against no other case's targets.
+A case's own value of a shared parameter (``[[own_value]]`` in ``space.toml``, such as Furesø's
+relapse hazard) is refitted the same way, after the case-limited parameters, over the shared
+parameter's bounds and starting from the shared value; in that case's runs it replaces the shared
+value (and stays equal to it if no grid point is closer).
+
 Every grid point uses the same seeds (common random numbers), from a stream of their own, neither
 the SMM's nor the fit report's, so the report stays an independent check. The grid is fixed, so
-the result does not depend on the number of jobs. The leave-one-case-out fits skip this stage: a
-parameter limited to the held-out case has no targets left to fit, and one limited to another
-case cannot change the held-out case's prediction.
+the result does not depend on the number of jobs. The leave-one-case-out fits skip this stage, so
+a held-out case is predicted from the SMM's values alone: a parameter limited to the held-out case
+has no targets left to fit, one limited to another case cannot change the prediction, and a
+held-out case is run without its own value.
 """
 
 import logging
@@ -37,9 +46,9 @@ class Refinement:
     """The refit of one case-limited parameter.
 
     Attributes:
-        path: The parameter.
+        path: The parameter's key: its path, or ``<path>@<case>`` for a case's own value.
         cases: The cases whose targets it was fitted to.
-        before: The SMM's value.
+        before: The SMM's value (for an own value: the shared one).
         after: The refined value (``before`` if no grid point was closer).
         distance_before: Distance of those cases' targets at ``before``, on the stage's seeds.
         distance_after: The same at ``after``.
@@ -64,7 +73,7 @@ def _distances(
     seeds: list[np.random.SeedSequence],
     jobs: int,
 ) -> list[float]:
-    rows = [{**values, p.path: float(x)} for x in xs]
+    rows = [{**values, p.key: float(x)} for x in xs]
     return [distance(own, mean_moments(runs)) for runs in evaluate(rows, own, space, seeds, jobs)]
 
 
@@ -77,8 +86,11 @@ def refine_parameter(
     jobs: int = 1,
     grid_points: int = GRID_POINTS,
 ) -> Refinement:
-    """Refit ``p`` alone to the targets ``own``, the other parameters at ``values``."""
-    before = float(values[p.path])
+    """Refit ``p`` alone to the targets ``own``, the other parameters at ``values``.
+
+    An own value missing from ``values`` starts at the shared parameter's value.
+    """
+    before = float(values.get(p.key, values[p.path]))
     coarse = p.from_unit(np.linspace(0.0, 1.0, grid_points))
     tried = [before, *coarse]
     dist = _distances(p, tried, values, own, space, seeds, jobs)
@@ -90,7 +102,7 @@ def refine_parameter(
     dist += _distances(p, fine, values, own, space, seeds, jobs)
     best = int(np.argmin(dist))  # ties keep the earliest: the SMM's value first
     return Refinement(
-        path=p.path,
+        path=p.key,
         cases=tuple(own.cases),
         before=before,
         after=float(tried[best]),
@@ -109,22 +121,26 @@ def refine_case_parameters(
     progress: Callable[[str], None] | None = None,
     grid_points: int = GRID_POINTS,
 ) -> tuple[dict[str, float], list[Refinement]]:
-    """Refit every case-limited parameter whose cases have targets; returns the values and the refits.
+    """Refit every case-limited parameter and own value whose cases have targets.
 
-    Parameters are refined one after another in the space's order, each with the values refined
-    before it.
+    Parameters are refined one after another in the space's order (own values last), each with
+    the values refined before it. An own value whose case has no targets is left out of the
+    result, so that case runs with the shared value.
+
+    Returns:
+        The values (with each refined own value under ``<path>@<case>``) and the refits.
     """
     out = dict(values)
     done: list[Refinement] = []
-    for p in space.parameters:
-        own = targets.for_cases([c for c in targets.cases if c in p.cases]) if p.cases else None
-        if own is None or not own.cases:
+    for p in space.case_parameters:
+        own = targets.for_cases([c for c in targets.cases if c in p.fitted_to])
+        if not own.cases:
             continue
         r = refine_parameter(p, out, own, space, seeds, jobs, grid_points)
-        out[p.path] = r.after
+        out[p.key] = r.after
         done.append(r)
         msg = (
-            f"refined {p.path} on {', '.join(r.cases)}: {r.before:.4g} -> {r.after:.4g} "
+            f"refined {p.key} on {', '.join(r.cases)}: {r.before:.4g} -> {r.after:.4g} "
             f"(distance {r.distance_before:.3f} -> {r.distance_after:.3f})"
         )
         log.info(msg)

@@ -1,8 +1,8 @@
 """The declared parameter space of the calibration: name, bounds, prior and meaning."""
 
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -15,7 +15,8 @@ from ..sim.scenario import default_scenario, parameter_type
 from .cases import CASES
 
 PRIORS = ("uniform", "loguniform")
-PARAMETER_KEYS = ("path", "scales", "cases", "low", "high", "prior", "start", "meaning", "source")
+PARAMETER_KEYS = ("path", "scales", "cases", "acts_in", "low", "high", "prior", "start", "meaning", "source")
+OWN_VALUE_KEYS = ("path", "case", "meaning", "source")
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,14 @@ class Parameter:
         cases: The calibration cases whose scenarios the value is set in (empty: every case). A
             municipality's own figure, such as Aabenraa's inflow, is fitted to its own targets
             only; the other cases keep their scenario's value.
+        acts_in: The only calibration cases whose runs the value changes, because the lever
+            that uses it is on in no other case (e.g. enterprise-oriented casework: ISU in
+            Furesø and Tårnby). The value is set in every scenario, but trades against no other
+            case's targets, so it is refitted to these cases' targets after the SMM like a
+            case-limited one. A test checks the claim: the other cases' runs do not change.
+        name: Key of the value in fitted values and reports; empty means ``path``. A case's own
+            value of a shared parameter (:attr:`ParameterSpace.own_values`) is named
+            ``<path>@<case>``.
     """
 
     path: str
@@ -47,6 +56,18 @@ class Parameter:
     scales: tuple[str, ...] = ()
     start: float | None = None
     cases: tuple[str, ...] = ()
+    name: str = ""
+    acts_in: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        """The value's key in fitted values: :attr:`name`, or the path."""
+        return self.name or self.path
+
+    @property
+    def fitted_to(self) -> tuple[str, ...]:
+        """The cases whose targets alone the value is refitted to (empty: fitted by the SMM only)."""
+        return self.cases or self.acts_in
 
     def applies_to(self, case: str | None) -> bool:
         """Whether the value is set in case ``case``'s scenario (None: any scenario)."""
@@ -74,14 +95,40 @@ class Parameter:
 
 @dataclass(frozen=True)
 class ParameterSpace:
-    """The calibrated parameters, in a fixed order (the columns of every parameter table)."""
+    """The calibrated parameters, in a fixed order (the columns of every parameter table).
+
+    Attributes:
+        parameters: The parameters the SMM and ABC fit, one column each.
+        own_values: A case's own value of a shared parameter, where the sources of two
+            municipalities conflict (issue 15: let the parameter differ by municipality under a
+            shared prior). Each has the shared parameter's bounds and prior, starts at the
+            shared value and is fitted to its case's targets alone after the SMM
+            (:mod:`raaderum.calibration.refine`); in that case's runs it replaces the shared
+            value. The SMM, the ABC posterior and the leave-one-case-out fits use the shared
+            value only, so a held-out case is predicted from the others.
+    """
 
     parameters: tuple[Parameter, ...]
+    own_values: tuple[Parameter, ...] = ()
 
     @property
     def names(self) -> list[str]:
         """Dotted paths, in order."""
         return [p.path for p in self.parameters]
+
+    @property
+    def fitted_names(self) -> list[str]:
+        """Keys of every fitted value: :attr:`names`, then the own values' ``<path>@<case>``."""
+        return self.names + [p.key for p in self.own_values]
+
+    @property
+    def case_parameters(self) -> list[Parameter]:
+        """Parameters refitted to some cases' targets alone after the SMM, in order.
+
+        Case-limited ones and ones that act in some cases only (in the space's order), then the
+        own values.
+        """
+        return [p for p in self.parameters if p.fitted_to] + list(self.own_values)
 
     def __len__(self) -> int:
         return len(self.parameters)
@@ -132,12 +179,16 @@ class ParameterSpace:
         """Scenario paths and values for calibrated values ``{name: value}`` in scenario ``base``.
 
         With ``case``, parameters limited to other cases are left out (their scenario keeps its
-        own value); without it, every parameter is set.
+        own value), and the case's own values replace the shared ones; without it, every
+        parameter is set and no own value.
         """
         out: dict[str, float] = {}
         for p in self.parameters:
             if p.path in values and p.applies_to(case):
                 out.update(p.values(values[p.path], base))
+        for p in self.own_values:
+            if case is not None and p.key in values and p.applies_to(case):
+                out.update(p.values(values[p.key], base))
         return out
 
     def start(self) -> dict[str, float] | None:
@@ -149,6 +200,10 @@ class ParameterSpace:
     def subset(self, names: list[str]) -> "ParameterSpace":
         """The space restricted to ``names`` (in the space's order)."""
         return ParameterSpace(tuple(p for p in self.parameters if p.path in names))
+
+    def with_own_values(self, own: Sequence[Parameter]) -> "ParameterSpace":
+        """The space with ``own`` as its own values."""
+        return ParameterSpace(self.parameters, tuple(own))
 
 
 def default_space_path() -> Path:
@@ -172,7 +227,43 @@ def load_space(path: str | Path | None = None) -> ParameterSpace:
     for name in names:
         if names.count(name) > 1:
             raise FieldValueError("parameter", f"{name} is declared twice")
-    return ParameterSpace(tuple(params))
+    own_rows = data.get("own_value", [])
+    if not isinstance(own_rows, list):
+        raise FieldTypeError("own_value", "must be [[own_value]] tables")
+    shared = {p.path: p for p in params}
+    own = [_own_value(row, f"own_value[{i}]", shared) for i, row in enumerate(own_rows)]
+    keys = [p.key for p in own]
+    for key in keys:
+        if keys.count(key) > 1:
+            raise FieldValueError("own_value", f"{key} is declared twice")
+    return ParameterSpace(tuple(params), tuple(own))
+
+
+def _own_value(row: Mapping[str, Any], where: str, shared: Mapping[str, Parameter]) -> Parameter:
+    """A case's own value of a shared parameter: its bounds and prior, one case, a source."""
+    if not isinstance(row, Mapping):
+        raise FieldTypeError(where, "must be a table")
+    for key in row:
+        if key not in OWN_VALUE_KEYS:
+            raise UnknownFieldError(f"{where}.{key}", f"unknown key; valid: {', '.join(OWN_VALUE_KEYS)}")
+    path = row.get("path")
+    if not isinstance(path, str):
+        raise FieldTypeError(f"{where}.path", "must be a dotted parameter path (a string)")
+    of = shared.get(path)
+    if of is None or of.cases or of.acts_in or of.scales:
+        raise FieldValueError(f"{where}.path", f"{path} is not a parameter of the space shared by every case")
+    case = row.get("case")
+    if not isinstance(case, str):
+        raise FieldTypeError(f"{where}.case", "must be a case name (a string)")
+    if case not in CASES:
+        raise FieldValueError(f"{where}.case", f"unknown case {case!r}; valid: {', '.join(CASES)}")
+    source = row.get("source")
+    if not isinstance(source, str) or not source.strip():
+        raise FieldValueError(f"{where}.source", "must say why this case's value differs (a source)")
+    meaning = str(row.get("meaning", f"{of.meaning} ({CASES[case].title} only)"))
+    return replace(
+        of, meaning=meaning, source=source, start=None, cases=(case,), name=f"{path}@{case}", acts_in=()
+    )
 
 
 def _parameter(row: Mapping[str, Any], where: str, base: Any) -> Parameter:
@@ -200,11 +291,15 @@ def _parameter(row: Mapping[str, Any], where: str, base: Any) -> Parameter:
     if prior == "loguniform" and low <= 0:
         raise FieldValueError(f"{where}.low", "must be positive for a loguniform prior")
     cases = row.get("cases", [])
-    if not isinstance(cases, list) or not all(isinstance(x, str) for x in cases):
-        raise FieldTypeError(f"{where}.cases", "must be a list of case names")
-    for case in cases:
-        if case not in CASES:
-            raise FieldValueError(f"{where}.cases", f"unknown case {case!r}; valid: {', '.join(CASES)}")
+    acts_in = row.get("acts_in", [])
+    for key, names in (("cases", cases), ("acts_in", acts_in)):
+        if not isinstance(names, list) or not all(isinstance(x, str) for x in names):
+            raise FieldTypeError(f"{where}.{key}", "must be a list of case names")
+        for case in names:
+            if case not in CASES:
+                raise FieldValueError(f"{where}.{key}", f"unknown case {case!r}; valid: {', '.join(CASES)}")
+    if cases and acts_in:
+        raise FieldValueError(f"{where}.acts_in", "a parameter limited to some cases (cases) acts only there")
     start = row.get("start")
     if start is not None and (not isinstance(start, (int, float)) or not low <= start <= high):
         raise FieldValueError(f"{where}.start", f"must be a number within [{low}, {high}]")
@@ -218,6 +313,7 @@ def _parameter(row: Mapping[str, Any], where: str, base: Any) -> Parameter:
         tuple(scales),
         None if start is None else float(start),
         tuple(cases),
+        acts_in=tuple(acts_in),
     )
     try:
         base.with_values(param.values((low + high) / 2, base))

@@ -552,7 +552,7 @@ class Effects(Section):
         doc="social-barrier reduction per meeting with integrated casework",
     )
     enterprise_willingness: float = param(
-        2.190593111374218,
+        1.6,
         "positive",
         source=f"{CALIBRATED}; the lever: ISU cases",
         doc="employers' hiring weight for municipal citizens",

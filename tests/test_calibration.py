@@ -160,6 +160,68 @@ def test_a_space_naming_an_unknown_case_is_refused(tmp_path):
         load_space(path)
 
 
+SHARED_RELAPSE = (
+    '[[parameter]]\npath = "behaviour.relapse_weekly"\nlow = 0.003\nhigh = 0.03\nprior = "loguniform"\n'
+    'meaning = "relapse"\nsource = "ISU cases"\n'
+)
+OWN_RELAPSE = '[[own_value]]\npath = "behaviour.relapse_weekly"\ncase = "fureso"\nsource = "ISU cases"\n'
+
+
+def test_a_case_s_own_value_has_the_shared_prior_and_replaces_the_shared_value_there_only(tmp_path):
+    space = load_space(_write(tmp_path, SHARED_RELAPSE + OWN_RELAPSE))
+    (own,) = space.own_values
+    assert own.key == "behaviour.relapse_weekly@fureso" and own.cases == ("fureso",)
+    assert (own.low, own.high, own.prior) == (0.003, 0.03, "loguniform")
+    assert space.names == ["behaviour.relapse_weekly"]  # the SMM and ABC columns
+    assert space.fitted_names == ["behaviour.relapse_weekly", own.key]
+    values = {"behaviour.relapse_weekly": 0.01, own.key: 0.025}
+    assert case_scenario(CASES["fureso"], values, space).behaviour.relapse_weekly == 0.025
+    assert case_scenario(CASES["hjorring"], values, space).behaviour.relapse_weekly == 0.01
+    assert space.scenario_values(values, CASES["fureso"].load()) == {"behaviour.relapse_weekly": 0.01}
+    # without its own value fitted, the case runs with the shared one
+    shared_only = {"behaviour.relapse_weekly": 0.01}
+    assert case_scenario(CASES["fureso"], shared_only, space).behaviour.relapse_weekly == 0.01
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (('"behaviour.relapse_weekly"\ncase', '"behaviour.hire_rate"\ncase'), "own_value[0].path"),
+        (('case = "fureso"', 'case = "odense"'), "own_value[0].case"),
+        (('source = "ISU cases"\n', 'source = " "\n'), "own_value[0].source"),
+        (('case = "fureso"', 'case = "fureso"\nlow = 0.1'), "own_value[0].low"),
+    ],
+)
+def test_a_bad_own_value_names_the_field(tmp_path, change, field):
+    text = SHARED_RELAPSE + OWN_RELAPSE.replace(*change)
+    with pytest.raises(ScenarioError) as err:
+        load_space(_write(tmp_path, text))
+    assert err.value.field == field
+
+
+def test_an_own_value_of_a_case_limited_parameter_or_a_twice_declared_one_is_refused(tmp_path):
+    limited = '[[parameter]]\npath = "inflow.activity_ready"\ncases = ["aabenraa"]\nlow = 2.0\nhigh = 6.0\n'
+    own = '[[own_value]]\npath = "inflow.activity_ready"\ncase = "fureso"\nsource = "ISU cases"\n'
+    with pytest.raises(ScenarioError, match=r"own_value\[0\]\.path.*shared by every case"):
+        load_space(_write(tmp_path, limited + own))
+    with pytest.raises(ScenarioError, match=r"declared twice"):
+        load_space(_write(tmp_path, SHARED_RELAPSE + OWN_RELAPSE + OWN_RELAPSE))
+
+
+def test_acts_in_names_cases_and_excludes_cases(tmp_path):
+    row = '[[parameter]]\npath = "effects.enterprise_willingness"\nlow = 1.0\nhigh = 3.0\n'
+    space = load_space(_write(tmp_path, row + 'acts_in = ["fureso", "taarnby"]\n'))
+    (p,) = space.parameters
+    assert p.fitted_to == ("fureso", "taarnby") and p.cases == ()
+    assert space.case_parameters == [p]
+    # set in every scenario, not only in the cases it acts in
+    assert case_scenario(CASES["hjorring"], {p.path: 2.5}, space).effects.enterprise_willingness == 2.5
+    with pytest.raises(ScenarioError, match=r"parameter\[0\]\.acts_in.*odense"):
+        load_space(_write(tmp_path, row + 'acts_in = ["odense"]\n'))
+    with pytest.raises(ScenarioError, match=r"parameter\[0\]\.acts_in"):
+        load_space(_write(tmp_path, row + 'acts_in = ["fureso"]\ncases = ["fureso"]\n'))
+
+
 # ------------------------------------------------------------------ errors and distance
 def test_target_error_by_kind():
     two = Target("a.b", "aabenraa", "seed 001", "2016", "stock", 100.0, 10.0)

@@ -22,14 +22,14 @@ REPLICATIONS = Settings().report_replications
 def test_shipped_defaults_are_the_fitted_parameters():
     fitted = load_fitted()
     space = load_space()
-    assert set(fitted) == set(space.names)
+    assert set(fitted) == set(space.fitted_names)
     base = default_scenario()
-    for p in space.parameters:
-        value = fitted[p.path]
+    for p in [*space.parameters, *space.own_values]:
+        value = fitted[p.key]
         expected = round(value) if parameter_type(p.path) is int else value
-        # a case's own figure is in that case's scenario (the default scenario is Aabenraa's)
+        # a case's own figure or own value is in that case's scenario (the default is Aabenraa's)
         for scenario in [CASES[c].load() for c in p.cases] or [base]:
-            assert scenario.get(p.path) == pytest.approx(expected, rel=1e-3), (p.path, scenario.name)
+            assert scenario.get(p.path) == pytest.approx(expected, rel=1e-3), (p.key, scenario.name)
 
 
 @pytest.fixture(scope="module")

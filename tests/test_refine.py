@@ -1,4 +1,5 @@
-"""The refine stage: a case-limited parameter refitted to its own case's targets after the SMM."""
+"""The refine stage: a case-limited parameter, a parameter acting in some cases only and a case's own
+value are refitted to those cases' targets after the SMM."""
 
 import tomllib
 
@@ -6,7 +7,8 @@ import pandas as pd
 import pytest
 
 from raaderum.calibration.calibrate import Settings, calibrate, load_fitted
-from raaderum.calibration.objective import replication_seeds
+from raaderum.calibration.cases import CASES, run_case
+from raaderum.calibration.objective import case_seeds, replication_seeds
 from raaderum.calibration.refine import refine_case_parameters, refinement_table
 from raaderum.calibration.space import load_space
 from raaderum.calibration.targets import load_targets
@@ -20,7 +22,8 @@ def refined_from_the_lower_bound():
     assert [p.path for p in limited] == ["inflow.activity_ready"]
     p = limited[0]
     start = {**load_fitted(), p.path: p.low}
-    values, done = refine_case_parameters(start, space, targets, replication_seeds(1, 1), grid_points=3)
+    aabenraa = targets.for_cases(["aabenraa"])
+    values, done = refine_case_parameters(start, space, aabenraa, replication_seeds(1, 1), grid_points=3)
     return p, start, values, done
 
 
@@ -41,8 +44,9 @@ def test_only_the_case_parameter_moves_and_its_own_targets_come_closer(refined_f
 def test_without_the_case_s_targets_nothing_is_refitted():
     space, targets = load_space(), load_targets()
     start = load_fitted()
-    taarnby = targets.for_cases(["taarnby"])
-    values, done = refine_case_parameters(start, space, taarnby, replication_seeds(1, 1))
+    hjorring = targets.for_cases(["hjorring"])  # no parameter is limited to it or acts only there
+    assert not any("hjorring" in p.fitted_to for p in space.case_parameters)
+    values, done = refine_case_parameters(start, space, hjorring, replication_seeds(1, 1))
     assert values == start and done == []
     assert list(refinement_table(done).columns) == ["parameter", "cases", "value", "distance"]
 
@@ -63,3 +67,38 @@ def test_calibrate_refits_aabenraa_s_inflow_after_the_smm_and_reports_it(tmp_pat
     assert others == {k: float(smm_best[k]) for k in others}  # the rest is the SMM's point
     report = (out / "fit_report.md").read_text(encoding="utf-8")
     assert "refitted to those targets alone after the SMM" in report
+
+
+@pytest.mark.slow
+def test_a_case_s_own_value_starts_at_the_shared_value_and_moves_only_that_case():
+    space, targets = load_space(), load_targets()
+    (own,) = [p for p in space.own_values if p.cases == ("fureso",)]
+    shared = {k: v for k, v in load_fitted().items() if "@" not in k}
+    fureso = targets.for_cases(["fureso"])
+    # Furesø's relapse target alone: the shared hazard leaves it short (targets.toml history)
+    values, done = refine_case_parameters(shared, space, fureso, replication_seeds(1, 1), grid_points=3)
+    refits = {r.path: r for r in done}
+    r = refits[own.key]
+    assert r.before == shared[own.path]  # starts at the shared value
+    assert values[own.path] == shared[own.path]  # the shared value is not moved
+    assert values[own.key] == r.after and r.distance_after <= r.distance_before
+    assert own.low <= r.after <= own.high
+
+
+@pytest.mark.slow
+def test_a_parameter_acting_in_some_cases_only_changes_no_other_case():
+    """The ``acts_in`` claim of space.toml, checked: at either bound the other cases run identically."""
+    space = load_space()
+    acting = [p for p in space.parameters if p.acts_in]
+    assert acting, "space.toml declares no acts_in parameter"
+    seed = replication_seeds(3, 1)[0]
+    fitted = load_fitted()
+    for p in acting:
+        for case in [c for c in CASES if c not in p.acts_in]:
+            low, high = (
+                run_case(CASES[case], {**fitted, p.path: x}, case_seeds(seed)[case], space)
+                for x in (p.low, p.high)
+            )
+            for a, b in ((low.strategy, high.strategy), (low.baseline, high.baseline)):
+                if a is not None and b is not None:
+                    pd.testing.assert_frame_equal(a.result.weekly, b.result.weekly)
