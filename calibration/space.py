@@ -1,7 +1,7 @@
 """The declared parameter space of the calibration: name, bounds, prior and meaning."""
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
@@ -200,10 +200,6 @@ class ParameterSpace:
     def subset(self, names: list[str]) -> "ParameterSpace":
         """The space restricted to ``names`` (in the space's order)."""
         return ParameterSpace(tuple(p for p in self.parameters if p.path in names))
-
-    def with_own_values(self, own: Sequence[Parameter]) -> "ParameterSpace":
-        """The space with ``own`` as its own values."""
-        return ParameterSpace(self.parameters, tuple(own))
 
 
 def default_space_path() -> Path:

@@ -124,6 +124,8 @@ def test_shipped_space_and_prior():
     assert space.log_prior(outside)[0] == -np.inf
     for p in space.parameters:
         assert p.meaning and p.source, p.path
+    for p in space.own_values:  # a case's own value says why the case differs
+        assert p.meaning and p.source and p.source != space.parameters[space.names.index(p.path)].source
 
 
 def test_loguniform_prior_is_uniform_in_log():
