@@ -229,8 +229,8 @@ def calibrate(
         per_seed, by_case = report_runs(best, targets, space, seeds, jobs)
         table = target_table(targets, per_seed)
         table.to_csv(tmp / "fit_targets.csv", index=False)
-        for case, runs in by_case.items():
-            plot_case(case, runs, tmp / f"fit_{case}.png")
+        for case, case_runs in by_case.items():
+            plot_case(case, case_runs, tmp / f"fit_{case}.png")
         loo_table = None
         if loo:
             loo_table = leave_one_out(space, targets, settings, jobs, progress)

@@ -66,7 +66,7 @@ class Refinement:
 
 def _distances(
     p: Parameter,
-    xs: Sequence[float],
+    xs: Sequence[float] | np.ndarray,
     values: Mapping[str, float],
     own: Targets,
     space: ParameterSpace,

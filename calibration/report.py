@@ -130,8 +130,19 @@ def plot_case(case: str, runs: Sequence[CaseRun], path: Path) -> None:
             ("baseline", "tab:gray", "without ISU"),
             ("strategy", "tab:blue", "with ISU"),
         ):
-            cohort = dict(origin=["job_ready", "activity_ready"], from_year=2014, to_year=2016, weeks=weeks)
-            curves = np.array([relapse_curve(cr, **cohort, run=which) for cr in runs])
+            curves = np.array(
+                [
+                    relapse_curve(
+                        cr,
+                        origin=["job_ready", "activity_ready"],
+                        from_year=2014,
+                        to_year=2016,
+                        weeks=weeks,
+                        run=which,
+                    )
+                    for cr in runs
+                ]
+            )
             _band(ax, np.arange(weeks + 1), curves, color, f"{label} (simulated)")
         ax.plot([weeks], [0.55], "ko", label="reported: historical about 55 % (ISU cases)")
         ax.plot([weeks], [0.126], "rs", label="reported: 12.6 % with ISU (ISU cases)")
@@ -139,8 +150,10 @@ def plot_case(case: str, runs: Sequence[CaseRun], path: Path) -> None:
         ax.set_ylabel("share back on benefit")
     elif case == "taarnby":
         weeks = 52
-        curves = [cohort_exit_curve(cr, state="activity_ready", year=2017, weeks=weeks) for cr in runs]
-        _band(ax, np.arange(weeks + 1), np.array(curves), "tab:blue", "ISU's activity-ready (simulated)")
+        exits = np.array(
+            [cohort_exit_curve(cr, state="activity_ready", year=2017, weeks=weeks) for cr in runs]
+        )
+        _band(ax, np.arange(weeks + 1), exits, "tab:blue", "ISU's activity-ready (simulated)")
         ax.plot([39], [0.28], "rs", label="reported: 28 % exited after 9 months (ISU cases)")
         ax.set_xlabel("weeks since ISU took over (2017)")
         ax.set_ylabel("share exited to self-support")

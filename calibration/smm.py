@@ -11,7 +11,7 @@ depend on the number of jobs, so the same seed gives the same trials on 1 or 2 o
 """
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -43,7 +43,7 @@ class SmmResult:
     simulated: dict[str, float]
 
 
-def mean_moments(runs: list[Mapping[str, float]]) -> dict[str, float]:
+def mean_moments(runs: Sequence[Mapping[str, float]]) -> dict[str, float]:
     """Mean of each target over replications (NaN replications left out; NaN if all are)."""
     out = {}
     for k in runs[0]:
@@ -128,6 +128,7 @@ def fit_smm(
         if progress:
             progress(msg)
     best = study.best_trial
+    assert best.value is not None  # every trial is told its distance
     return SmmResult(
         best={p.path: float(best.params[p.path]) for p in space.parameters},
         best_distance=float(best.value),

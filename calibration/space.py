@@ -195,7 +195,7 @@ class ParameterSpace:
         """The optimiser's first trial, if every parameter declares a start value."""
         if any(p.start is None for p in self.parameters):
             return None
-        return {p.path: float(p.start) for p in self.parameters}
+        return {p.path: float(p.start) for p in self.parameters if p.start is not None}
 
     def subset(self, names: list[str]) -> "ParameterSpace":
         """The space restricted to ``names`` (in the space's order)."""

@@ -83,7 +83,7 @@ def tasks(spec: ExperimentSpec, table: pd.DataFrame | None = None) -> list[Task]
     table = design_table(spec) if table is None else table
     run_root = np.random.SeedSequence(spec.root_seed).spawn(2)[RUN_STREAM]
     seeds = run_root.spawn(len(table) * spec.replications)
-    out = []
+    out: list[Task] = []
     for point, row in table.iterrows():
         values = {k: float(v) for k, v in row.items()}
         for cycle in spec.cycles:

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -84,10 +84,13 @@ class Uncertain:
 
     def _frozen(self) -> Any:
         lo, hi = self.min, self.max
-        if self.distribution == "uniform":
-            return stats.uniform(loc=lo, scale=hi - lo)
-        if self.distribution == "triangular":
+        if self.distribution in ("uniform", "triangular"):
+            assert lo is not None and hi is not None  # required by the spec's checks
+            if self.distribution == "uniform":
+                return stats.uniform(loc=lo, scale=hi - lo)
+            assert self.mode is not None
             return stats.triang(c=(self.mode - lo) / (hi - lo), loc=lo, scale=hi - lo)
+        assert self.mean is not None and self.sd is not None  # normal
         a = -math.inf if lo is None else (lo - self.mean) / self.sd
         b = math.inf if hi is None else (hi - self.mean) / self.sd
         return stats.truncnorm(a, b, loc=self.mean, scale=self.sd)
@@ -285,9 +288,12 @@ def _get(table: Mapping[str, Any], key: str, path: str, kind: type, default: Any
     accepted = (int, float) if kind is float else kind
     if not isinstance(value, accepted) or (isinstance(value, bool) and kind is not bool):
         raise FieldTypeError(path, f"must be {KIND_TEXT[kind]}, got {value!r}")
-    if kind is float and not math.isfinite(value):
-        raise FieldValueError(path, f"must be a finite number, got {value!r}")
-    return float(value) if kind is float else value
+    if kind is float:
+        number = float(cast(float, value))
+        if not math.isfinite(number):
+            raise FieldValueError(path, f"must be a finite number, got {value!r}")
+        return number
+    return value
 
 
 def _check_keys(table: Any, valid: tuple[str, ...], path: str) -> None:

@@ -304,7 +304,8 @@ class ResultStore:
         fresh = {t: p for t, p in sorted(pending.items()) if t not in in_chunks}
         if fresh:
             parts = _read_parts(self.runs_dir)
-            index = int(PART.match(parts[-1].name).group(1)) + 1 if parts else 0
+            last = PART.match(parts[-1].name) if parts else None
+            index = int(last.group(1)) + 1 if last else 0
             weekly_files = [self._weekly_file(p) for p in fresh.values()]
             weekly = [read_parquet(w) for w in weekly_files if w.exists()]
             name = f"part-{index:06d}.parquet"
