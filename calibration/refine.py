@@ -43,7 +43,7 @@ GRID_POINTS = 9
 
 @dataclass(frozen=True)
 class Refinement:
-    """The refit of one case-limited parameter.
+    """The refit of one parameter to some cases' targets alone (case-limited, acting there only, or own).
 
     Attributes:
         path: The parameter's key: its path, or ``<path>@<case>`` for a case's own value.
