@@ -46,7 +46,7 @@ class Settings:
         abc_max_simulations: Simulations ABC may use in all (each runs every case once).
         posterior_draws: Rows of the saved posterior sample.
         report_replications: Seeds for the fit report at the fitted values; as many seeds, from
-            a stream of their own, for the refit of case-limited parameters.
+            a stream of their own, for the refit after the SMM (:mod:`raaderum.calibration.refine`).
         loo_trials: SMM trials of each leave-one-case-out fit.
     """
 
@@ -162,8 +162,9 @@ def calibrate(
 ) -> dict[str, Any]:
     """Run the calibration and write its outputs to ``out_dir`` (all or nothing).
 
-    The point estimate is the SMM's, with each case-limited parameter then refitted to its
-    case's targets alone (:mod:`raaderum.calibration.refine`).
+    The point estimate is the SMM's, with each parameter that moves only some cases' runs
+    (case-limited, acting in some cases only, or a case's own value) then refitted to those
+    cases' targets alone (:mod:`raaderum.calibration.refine`).
 
     Writes ``fitted.toml``, ``posterior.parquet`` (columns = parameter paths, usable as an
     experiment's ``[[uncertain]] posterior``), ``smm_trials.csv``, ``refine_trials.csv``,

@@ -219,32 +219,38 @@ def load_space(path: str | Path | None = None) -> ParameterSpace:
         raise FieldValueError("parameter", "the space needs at least one [[parameter]] table")
     base = default_scenario()
     params = [_parameter(row, f"parameter[{i}]", base) for i, row in enumerate(rows)]
-    names = [p.path for p in params]
-    for name in names:
-        if names.count(name) > 1:
-            raise FieldValueError("parameter", f"{name} is declared twice")
+    _refuse_twice([p.path for p in params], "parameter")
     own_rows = data.get("own_value", [])
     if not isinstance(own_rows, list):
         raise FieldTypeError("own_value", "must be [[own_value]] tables")
     shared = {p.path: p for p in params}
     own = [_own_value(row, f"own_value[{i}]", shared) for i, row in enumerate(own_rows)]
-    keys = [p.key for p in own]
-    for key in keys:
-        if keys.count(key) > 1:
-            raise FieldValueError("own_value", f"{key} is declared twice")
+    _refuse_twice([p.key for p in own], "own_value")
     return ParameterSpace(tuple(params), tuple(own))
+
+
+def _refuse_twice(names: list[str], field: str) -> None:
+    for name in names:
+        if names.count(name) > 1:
+            raise FieldValueError(field, f"{name} is declared twice")
+
+
+def _path_of(row: Mapping[str, Any], where: str, valid: tuple[str, ...]) -> str:
+    """The row's ``path``, after checking that it has only ``valid`` keys."""
+    for key in row:
+        if key not in valid:
+            raise UnknownFieldError(f"{where}.{key}", f"unknown key; valid: {', '.join(valid)}")
+    path = row.get("path")
+    if not isinstance(path, str):
+        raise FieldTypeError(f"{where}.path", "must be a dotted parameter path (a string)")
+    return path
 
 
 def _own_value(row: Mapping[str, Any], where: str, shared: Mapping[str, Parameter]) -> Parameter:
     """A case's own value of a shared parameter: its bounds and prior, one case, a source."""
     if not isinstance(row, Mapping):
         raise FieldTypeError(where, "must be a table")
-    for key in row:
-        if key not in OWN_VALUE_KEYS:
-            raise UnknownFieldError(f"{where}.{key}", f"unknown key; valid: {', '.join(OWN_VALUE_KEYS)}")
-    path = row.get("path")
-    if not isinstance(path, str):
-        raise FieldTypeError(f"{where}.path", "must be a dotted parameter path (a string)")
+    path = _path_of(row, where, OWN_VALUE_KEYS)
     of = shared.get(path)
     if of is None or of.cases or of.acts_in or of.scales:
         raise FieldValueError(f"{where}.path", f"{path} is not a parameter of the space shared by every case")
@@ -257,18 +263,11 @@ def _own_value(row: Mapping[str, Any], where: str, shared: Mapping[str, Paramete
     if not isinstance(source, str) or not source.strip():
         raise FieldValueError(f"{where}.source", "must say why this case's value differs (a source)")
     meaning = str(row.get("meaning", f"{of.meaning} ({CASES[case].title} only)"))
-    return replace(
-        of, meaning=meaning, source=source, start=None, cases=(case,), name=f"{path}@{case}", acts_in=()
-    )
+    return replace(of, meaning=meaning, source=source, start=None, cases=(case,), name=f"{path}@{case}")
 
 
 def _parameter(row: Mapping[str, Any], where: str, base: Any) -> Parameter:
-    for key in row:
-        if key not in PARAMETER_KEYS:
-            raise UnknownFieldError(f"{where}.{key}", f"unknown key; valid: {', '.join(PARAMETER_KEYS)}")
-    path = row.get("path")
-    if not isinstance(path, str):
-        raise FieldTypeError(f"{where}.path", "must be a dotted parameter path (a string)")
+    path = _path_of(row, where, PARAMETER_KEYS)
     scales = row.get("scales", [])
     if not isinstance(scales, list) or not all(isinstance(x, str) for x in scales):
         raise FieldTypeError(f"{where}.scales", "must be a list of dotted parameter paths")

@@ -84,13 +84,14 @@ class Uncertain:
 
     def _frozen(self) -> Any:
         lo, hi = self.min, self.max
-        if self.distribution in ("uniform", "triangular"):
-            assert lo is not None and hi is not None  # required by the spec's checks
-            if self.distribution == "uniform":
-                return stats.uniform(loc=lo, scale=hi - lo)
-            assert self.mode is not None
+        # the spec's checks require these bounds and moments for each distribution
+        if self.distribution == "uniform":
+            assert lo is not None and hi is not None
+            return stats.uniform(loc=lo, scale=hi - lo)
+        if self.distribution == "triangular":
+            assert lo is not None and hi is not None and self.mode is not None
             return stats.triang(c=(self.mode - lo) / (hi - lo), loc=lo, scale=hi - lo)
-        assert self.mean is not None and self.sd is not None  # normal
+        assert self.mean is not None and self.sd is not None
         a = -math.inf if lo is None else (lo - self.mean) / self.sd
         b = math.inf if hi is None else (hi - self.mean) / self.sd
         return stats.truncnorm(a, b, loc=self.mean, scale=self.sd)
