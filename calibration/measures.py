@@ -142,6 +142,54 @@ def persons_moved(
     return float(np.count_nonzero(moved.any(axis=0)))
 
 
+def cohort_remaining(
+    case_run: CaseRun, *, state: str, year: float, at_year: float, run: str = "strategy"
+) -> float:
+    """Citizens in ``state`` at ``year`` who are in ``state`` again (or still) at ``at_year``.
+
+    Aabenraa counts its starting group this way: "of the 1,008, 499 are activity-ready in
+    mid-January 2017"; the rest of the stock then is :func:`persons_entered` still there.
+    """
+    r = _pick(case_run, run)
+    code = State[state.upper()]
+    return float(np.count_nonzero((r.history[_row(r, year)] == code) & (r.history[_row(r, at_year)] == code)))
+
+
+def persons_entered(
+    case_run: CaseRun, *, state: str, from_year: float, to_year: float, run: str = "strategy"
+) -> float:
+    """Citizens not in ``state`` at ``from_year`` who are in it at some week up to ``to_year``.
+
+    Each citizen counts once however often they enter; new claimants who start in ``state`` count.
+    """
+    r = _pick(case_run, run)
+    code = State[state.upper()]
+    a, z = _row(r, from_year), _row(r, to_year)
+    entered = (r.history[a + 1 : z + 1] == code).any(axis=0) & (r.history[a] != code)
+    return float(np.count_nonzero(entered))
+
+
+def group_fate(
+    case_run: CaseRun,
+    *,
+    state: str,
+    from_year: float,
+    to_year: float,
+    to: Sequence[str],
+    run: str = "strategy",
+) -> float:
+    """Citizens in ``state`` at some week from ``from_year`` to ``to_year`` who are in ``to`` at ``to_year``.
+
+    Aabenraa's end-of-KIK count: of the 1,437 who were activity-ready during the project, how many
+    are self-supporting at its end.
+    """
+    r = _pick(case_run, run)
+    a, z = _row(r, from_year), _row(r, to_year)
+    member = (r.history[a : z + 1] == State[state.upper()]).any(axis=0)
+    now = r.history[z]
+    return float(np.count_nonzero(member & _states(to)[np.maximum(now, 0)] & (now >= 0)))
+
+
 def mean_caseload(
     case_run: CaseRun, *, team: str, from_year: float, to_year: float, run: str = "strategy"
 ) -> float:
@@ -358,6 +406,9 @@ MEASURES: dict[str, Callable[..., float]] = {
         exit_share,
         exits,
         persons_moved,
+        cohort_remaining,
+        persons_entered,
+        group_fate,
         mean_caseload,
         mean_weeks_on_benefit,
         net_saving_mio,

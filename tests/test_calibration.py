@@ -11,8 +11,11 @@ from raaderum.calibration.cases import CASES, CaseRun, Run, case_scenario
 from raaderum.calibration.measures import (
     cohort_exit_share,
     cohort_relapse_share,
+    cohort_remaining,
     exit_gain_ratio,
+    group_fate,
     halving_weeks,
+    persons_entered,
     persons_moved,
     relapse_share,
     stock_fall_share,
@@ -299,6 +302,32 @@ def test_cohort_measures_and_halving():
     assert stock_fall_share(cr, states=["activity_ready"], from_year=2014, to_year=2014 + 5 / 52) == 0.5
     h2 = np.full((11, 4), AR, dtype=np.int8)
     assert halving_weeks(_case_run(h2), states=["activity_ready"], from_year=2014) == 11  # censored
+
+
+def test_aabenraa_counts_starting_group_newcomers_and_their_fate():
+    """Aabenraa's own counts on a known history: of the starting group, who is still there; who
+    came in since (each once); and who, of everyone in the group over the period, is
+    self-supporting at its end."""
+    h = np.full((11, 5), AR, dtype=np.int8)
+    h[3:, 0] = SS  # leaves for good
+    h[2:, 1] = JR
+    h[5:, 1] = AR  # leaves and comes back: still counted in the starting group, not new
+    h[:, 2] = JR
+    h[4:, 2] = AR  # a newcomer from the job-ready
+    h[7:, 2] = SS
+    h[:, 3] = -1
+    h[6:, 3] = AR  # a new claimant, counted once although it stays
+    h[:, 4] = JR  # never activity-ready
+    h[9:, 4] = SS
+    cr = _case_run(h)
+    end = 2014 + 10 / 52
+    assert cohort_remaining(cr, state="activity_ready", year=2014, at_year=end) == 1
+    assert persons_entered(cr, state="activity_ready", from_year=2014, to_year=end) == 2
+    fate = group_fate(cr, state="activity_ready", from_year=2014, to_year=end, to=["self_supporting"])
+    assert fate == 2  # citizens 0 and 2; citizen 4 was never in the group
+    before = 2014 + 5 / 52  # citizen 2 not yet self-supporting, citizen 3 not yet there
+    assert persons_entered(cr, state="activity_ready", from_year=2014, to_year=before) == 1
+    assert group_fate(cr, state="activity_ready", from_year=2014, to_year=before, to=["self_supporting"]) == 1
 
 
 def _priced_case_run(history: np.ndarray, refund_share: float) -> CaseRun:
