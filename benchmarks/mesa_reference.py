@@ -719,6 +719,13 @@ class ReferenceMunicipality(mesa.Model):
             n = max(n, math.ceil(self._team_cases() / st.target_caseload) - staff)
         return min(n, self.max_extra)
 
+    def _extra_for_target(self) -> int:
+        """Extra caseworkers the team needs, besides its own staff, to be at the target caseload."""
+        staff = sum(
+            1 for cw in self.agents_by_type[Caseworker] if cw.team == self.strategy_team and not cw.is_extra
+        )
+        return max(math.ceil(self._team_cases() / self.params.strategy.target_caseload) - staff, 0)
+
     def set_levers(self, week: int) -> None:
         """Set the strategy's lever values that hold in ``week``."""
         sc = self.params
@@ -816,11 +823,25 @@ class ReferenceMunicipality(mesa.Model):
         due = [p for p in self.vacant_posts if p.refill_week == w]
         self.vacant_posts = [p for p in self.vacant_posts if p.refill_week > w]
         extra_now = self._extra_at_start() if w == self.period[0] else 0
+        resize = self.params.strategy.target_caseload > 0 and self.on and w > self.period[0]
+        keep = self._extra_for_target() if resize else 0
+        extras = sum(1 for cw in self.agents_by_type[Caseworker] if cw.is_extra)
         for post in due:
+            if post.is_extra and resize and extras >= keep:
+                continue  # the team is at its target caseload: the post is not refilled
             if not post.is_extra or self.on:
                 Caseworker(self, post.team, post.is_extra)
+                extras += post.is_extra
         for _ in range(extra_now):
             Caseworker(self, self.strategy_team, is_extra=True)
+        if resize and extras > keep:  # keep the caseload, not the headcount: the last hired leave
+            hired = sorted(
+                (cw for cw in self.agents_by_type[Caseworker] if cw.is_extra),
+                key=lambda cw: cw.joined_week,
+                reverse=True,
+            )
+            for cw in hired[: extras - keep]:
+                cw.leave(refill_week=None)
         if w == self.period[1]:
             for cw in [cw for cw in self.agents_by_type[Caseworker] if cw.is_extra]:
                 cw.leave(refill_week=None)

@@ -99,10 +99,11 @@ def plot_case(case: str, runs: Sequence[CaseRun], path: Path) -> None:
         _band(ax, x, _stock_series(runs, ["activity_ready"], "strategy"), "tab:blue", "with KIK (simulated)")
         ax.plot([2016.0], [1008], "ko", label="reported: 1,008 at the start (Socialrådgiveren 2017)")
         ax.plot(
-            [2017.0, 2018.0],
-            [499, 504],
+            [2017.04, 2018.08],
+            [661, 495],
             "rs",
-            label="reported: halved, 2017 / January 2018\n(Socialrådgiveren 2017; Aabenraa interview 2018)",
+            label="reported: 661 in mid-January 2017, 495 a month into 2018\n"
+            "(Aabenraa Kommune 2017; Aabenraa KIK results)",
         )
         ax.plot(
             [2019.0], [1008 - 250], "k^", label="forecast without KIK: about -250 (Aabenraa interview 2018)"

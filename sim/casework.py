@@ -28,18 +28,36 @@ def staffing(m: "Municipality", wk: Week) -> None:
     one (``staff.turnover_*``); the slot stays vacant for ``staff.vacancy_weeks``. In the first
     week of the investment period the strategy's extra caseworkers start (their number, or enough
     for the target caseload); in the first week after it they leave.
+
+    With a target caseload (``strategy.target_caseload``) the strategy keeps the caseload, not the
+    headcount: in the later weeks of the period, extra caseworkers above the number the team needs
+    to be at the target leave the team (the last hired first; their cases are handed over) and a
+    vacant extra post is refilled only if the team needs it. Aabenraa reported a caseload of about
+    45 in March 2017 (Socialrådgiveren 2017), when its activity-ready stock was 661 (Aabenraa
+    Kommune 2017), two thirds of the 1,008 the 14 new caseworkers had started with.
     """
     w, cw = wk.index, m.caseworkers
     u = m.streams.uniform("caseworker_quits", w, np.arange(cw.n))
     quits = np.flatnonzero(cw.active & (u < cw.quit_hazard()))
     if quits.size:
         cw.leave(quits, w + m.params.staff.vacancy_weeks)
+    resize = m.params.strategy.target_caseload > 0 and wk.levers.active and w > m.period[0]
+    keep = m.extra_for_target() if resize else 0
     refill = np.flatnonzero(~cw.active & (cw.refill_week == w) & (~cw.is_extra | wk.levers.active))
+    if resize:
+        room = max(keep - int(np.sum(cw.is_extra & cw.active)), 0)
+        extra_refills = refill[cw.is_extra[refill]]
+        refill = np.union1d(refill[~cw.is_extra[refill]], extra_refills[:room])
+        cw.refill_week[extra_refills[room:]] = VACANT
     if w == m.period[0]:
         extra = np.flatnonzero(cw.is_extra)[: m.extra_at_start()]
         refill = np.union1d(refill, extra)
     if refill.size:
         cw.hire(m, refill)
+    if resize:
+        extras = np.flatnonzero(cw.is_extra & cw.active)
+        if extras.size > keep:
+            cw.leave(extras[np.argsort(-cw.joined_week[extras], kind="stable")[: extras.size - keep]], VACANT)
     if w == m.period[1]:
         ending = np.flatnonzero(cw.is_extra & cw.active)
         cw.leave(ending, VACANT)

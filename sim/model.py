@@ -235,10 +235,14 @@ class Municipality(mesa.Model):
         st = self.params.strategy
         n = st.extra_caseworkers
         if st.target_caseload > 0:
-            cw = self.caseworkers
-            staff = int(np.sum(cw.active & ~cw.is_extra & (cw.team == Team[st.team.upper()])))
-            n = max(n, int(np.ceil(self._strategy_team_cases() / st.target_caseload)) - staff)
+            n = max(n, self.extra_for_target())
         return min(n, int(np.sum(self.caseworkers.is_extra)))
+
+    def extra_for_target(self) -> int:
+        """Extra caseworkers the team needs, besides its own active staff, to be at the target caseload."""
+        st, cw = self.params.strategy, self.caseworkers
+        staff = int(np.sum(cw.active & ~cw.is_extra & (cw.team == Team[st.team.upper()])))
+        return max(int(np.ceil(self._strategy_team_cases() / st.target_caseload)) - staff, 0)
 
     def education_benefit(self, week: int) -> bool:
         """True if under-30s get education benefit in ``week`` (the 2014 reform is in force)."""

@@ -119,7 +119,7 @@ class Inflow(Section):
         6.0, "nonneg", maximum=MAX_PERSONS_WEEKLY, unit="persons/week", source=ASSUMPTION
     )
     activity_ready: float = param(
-        5.075,
+        4.675,
         "nonneg",
         maximum=MAX_PERSONS_WEEKLY,
         unit="persons/week",
@@ -283,7 +283,7 @@ class Market(Section):
         1.6, "positive", unit="", source=ASSUMPTION, doc="Pareto shape of firm sizes"
     )
     hire_rate_weekly: float = param(
-        0.007115189951454305,
+        0.0071612697588988436,
         "share",
         unit="per employee-week",
         source=CALIBRATED,
@@ -300,7 +300,7 @@ class Market(Section):
         5.8, "positive", maximum=100, unit="%", source="Statistics Denmark AKU: 2010-2022 mean"
     )
     demand_elasticity: float = param(
-        0.07405395406394095,
+        0.083706088480494,
         "nonneg",
         maximum=MAX_ELASTICITY,
         unit="per %-point",
@@ -316,7 +316,7 @@ class Market(Section):
         doc="employers' preference for work capacity",
     )
     internship_conversion: float = param(
-        0.0758084875422646,
+        0.09002055803140047,
         "share",
         unit="",
         source=f"{CALIBRATED}; prior: Jobindsats 2019",
@@ -339,14 +339,14 @@ class Behaviour(Section):
     _section: ClassVar[str] = "behaviour"
 
     effort_floor: float = param(
-        0.27892626784959085,
+        0.23069435549777823,
         "share",
         source=CALIBRATED,
         doc="search effort without contact of the activity-ready, the sick-listed and those in a "
         "resource course (aktivitetsparate: not obliged to be available for ordinary work)",
     )
     job_ready_effort_floor: float = param(
-        0.3467248624702549,
+        0.33183329732269595,
         "share",
         source=CALIBRATED,
         doc="search effort without contact of the job-ready and education-ready (jobparate, "
@@ -354,14 +354,14 @@ class Behaviour(Section):
         "themselves (rådighedspligt, Lov om aktiv socialpolitik § 13)",
     )
     effort_retention: float = param(
-        0.6145806298632301,
+        0.5847345876363415,
         "share",
         unit="per week",
         source=CALIBRATED,
         doc="share of effort above the floor kept each week",
     )
     meeting_effort_boost: float = param(
-        0.7241865854650362,
+        0.7985471241317796,
         "share",
         source=f"{CALIBRATED}; prior: Maibom et al. 2017",
         doc="share of the gap to full effort closed by a meeting",
@@ -372,7 +372,7 @@ class Behaviour(Section):
     rapport_gain: float = param(
         0.35, "share", source=ASSUMPTION, doc="share of the gap to full rapport closed by a meeting"
     )
-    barrier_reduction_per_meeting: float = param(0.004182155359145864, "share", source=CALIBRATED)
+    barrier_reduction_per_meeting: float = param(0.0049934243622901265, "share", source=CALIBRATED)
     barrier_shock_weekly: float = param(0.002, "share", unit="per week", source=ASSUMPTION)
     barrier_shock_size: float = param(0.2, "share", source=ASSUMPTION)
     capacity_weights: tuple[float, ...] = param(
@@ -388,13 +388,13 @@ class Behaviour(Section):
         0.45, "share", source=ASSUMPTION, doc="job-ready below this are reclassified activity-ready"
     )
     clarify_capacity: float = param(
-        0.448229054464143,
+        0.4361159398618958,
         "share",
         source=CALIBRATED,
         doc="activity-ready below this are assessed for a permanent benefit",
     )
     assessment_meetings: float = param(
-        14.686832312225357,
+        14.582535393848799,
         "positive",
         unit="meetings",
         source=CALIBRATED,
@@ -438,7 +438,7 @@ class Behaviour(Section):
         8, "positive", unit="weeks", source="LAB: company internships of 4-13 weeks"
     )
     internship_hire_multiplier: float = param(
-        2.256935594033511,
+        2.1715283475689087,
         "positive",
         source=f"{CALIBRATED}; prior: Beskæftigelsesministeriet 2016",
         doc="hiring weight while in an internship",
@@ -450,14 +450,14 @@ class Behaviour(Section):
         3.0, "positive", source=ASSUMPTION, doc="education start in a week with a meeting"
     )
     other_self_support_weekly: float = param(
-        0.0003229504606306854,
+        0.0004184757174067208,
         "share",
         unit="per week",
         source=CALIBRATED,
         doc="self-support without a job (partner, own means)",
     )
     relapse_weekly: float = param(
-        0.021837586206517462,
+        0.024469554268027164,
         "share",
         unit="per week",
         source=CALIBRATED,
@@ -546,13 +546,13 @@ class Effects(Section):
         doc="mean barrier at which screening sends to the team",
     )
     integrated_social_multiplier: float = param(
-        2.893200364960406,
+        3.134992553209767,
         "positive",
         source=f"{CALIBRATED}; the lever: Skanderborg interview 2019",
         doc="social-barrier reduction per meeting with integrated casework",
     )
     enterprise_willingness: float = param(
-        1.6,
+        2.070814626411588,
         "positive",
         source=f"{CALIBRATED}; the lever: ISU cases",
         doc="employers' hiring weight for municipal citizens",
@@ -563,9 +563,9 @@ class Effects(Section):
     enterprise_conversion_multiplier: float = param(
         1.5, "positive", source="assumption; the lever: ISU cases"
     )
-    followup_weeks: int = param(49, "positive", unit="weeks", source=f"{CALIBRATED}; the lever: ISU cases")
+    followup_weeks: int = param(48, "positive", unit="weeks", source=f"{CALIBRATED}; the lever: ISU cases")
     followup_relapse_multiplier: float = param(
-        0.020868886166572724,
+        0.02953852020931553,
         "share",
         source=f"{CALIBRATED}; the lever: ISU cases",
         doc="relapse hazard while followed up after exit",
@@ -603,8 +603,10 @@ class Strategy(Section):
         0.0,
         "nonneg",
         unit="cases",
-        source="Socialrådgiveren 2017: KIK about 45",
-        doc="hire extra caseworkers up to this caseload (0 = off; otherwise at least 1)",
+        source="Socialrådgiveren 2017: KIK about 45, also in March 2017 when the stock was 661 "
+        "(Aabenraa Kommune 2017)",
+        doc="keep the team at this caseload: hire extra caseworkers up to it at the start, let "
+        "them go as the cases fall (0 = off; otherwise at least 1)",
     )
     team: str = param("activity_ready", source="-", doc="team the extra caseworkers join")
     screening_triage: bool = param(False, source="Hjørring 2015: the Hjørring method")

@@ -173,6 +173,34 @@ def test_target_caseload_sets_the_number_of_extra_caseworkers(scenario):
     assert caseload <= 45.5
 
 
+def test_with_a_target_caseload_the_team_shrinks_with_its_cases(scenario):
+    """KIK keeps its caseload, not its headcount: as the activity-ready stock falls, extra
+    caseworkers leave, and while any extra is employed the team is no larger than its cases need
+    at the target. With the count alone, no extra leaves before the period ends."""
+    from raaderum.sim.states import Team
+
+    team = Team.ACTIVITY_READY
+    base = scenario.baseline().strategy
+    counted = dataclasses.replace(base, extra_caseworkers=14, target_caseload=0.0)
+    targeted = dataclasses.replace(base, extra_caseworkers=14, target_caseload=45.0)
+    extras: dict[float, list[int]] = {}
+    for strategy in (counted, targeted):
+        m = Municipality(scenario.replace(strategy=strategy), agent_views=False)
+        start, end = m.period
+        series = []
+        for w in range(end):
+            m.step()
+            if w >= start:
+                series.append(int(np.sum(m.caseworkers.active & m.caseworkers.is_extra)))
+                if strategy.target_caseload and w > start and series[-1] > 0:
+                    needed = np.ceil(m.records.cases_by_team[w, team] / 45.0)
+                    assert m.records.caseworkers_by_team[w, team] <= needed + 1, w
+        extras[strategy.target_caseload] = series
+    assert extras[45.0][0] >= 14
+    assert extras[45.0][-1] < extras[45.0][0] / 2  # the stock fell; so did the team
+    assert min(extras[0.0][1:]) >= 14 - 3  # only quits (refilled after the vacancy) thin it
+
+
 def test_the_legal_schedule_is_met_first_and_the_shortfall_falls_with_more_caseworkers(paired):
     """Cases due under the legal schedule that the caseworkers' minutes do not reach are counted
     (the shortfall); KIK's extra caseworkers cut the activity-ready shortfall."""
