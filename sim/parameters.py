@@ -123,10 +123,9 @@ class Inflow(Section):
         "nonneg",
         maximum=MAX_PERSONS_WEEKLY,
         unit="persons/week",
-        source=f"{CALIBRATED}, Aabenraa's own figure (cases = aabenraa); prior: Aabenraa interview "
-        "2018, about 700 changed situation (self-support or a permanent benefit) while the stock fell "
-        "by about 509 in 12-24 months; with 75-83 % of exits to those destinations "
-        "(Socialrådgiveren 2017) that leaves 2.7-6.5 a week",
+        source=f"{CALIBRATED}, Aabenraa's own figure (cases = aabenraa); prior: Aabenraa KIK results, "
+        "JydskeVestkysten 2018: 429 citizens became activity-ready in the 109 weeks from January 2016, "
+        "3.9 a week from every origin, of which new claimants are a part, so 2.5-5.5 a week",
         doc="the other cases' scenarios set their own inflow",
     )
     education_ready: float = param(
