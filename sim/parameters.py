@@ -194,8 +194,10 @@ class Staff(Section):
         0.55,
         "share",
         unit="",
-        source=ASSUMPTION,
-        doc="share of hours spent on paperwork, coordination and travel",
+        source="Jobcenteranalyse 2014: a quarter of job-centre working time is direct contact with "
+        "citizens and firms and a third is preparing and following up cases, so the time outside "
+        "meetings lies between 0.42 (all case preparation counted in meeting_minutes) and 0.75 (none)",
+        doc="share of hours spent on paperwork, coordination and travel (outside meeting_minutes)",
     )
     meeting_minutes: float = param(
         90.0,
@@ -820,7 +822,14 @@ class Budget(Section):
     pre_reform_refund_rate: float = param(
         0.4, "share", source="assumption: blend of the pre-2016 30 % (passive) and 50 % (active)"
     )
-    course_cost_weekly_dkk: float = param(2_500.0, "nonneg", unit="DKK/week", source=ASSUMPTION)
+    course_cost_weekly_dkk: float = param(
+        2_500.0,
+        "nonneg",
+        unit="DKK/week",
+        source="AMU prices 2016: a course week at full price (outside the subsidised target group) "
+        "cost 2,400-3,750 DKK in 2016; 2,500 lies at the low end of that range",
+        doc="price of a participant-week in a job-search course (vejledning og opkvalificering)",
+    )
     activation_refund_rate: float = param(
         0.5,
         "share",

@@ -293,6 +293,46 @@ SOURCES = {
             "(uddannelseshjælp) at the level of the student grant instead of cash benefit",
         ),
         Source(
+            "Jobcenteranalyse 2014",
+            "Analyse af jobcentrenes ressourceforbrug",
+            "Quartz+Co and BDO Consulting for KL, Beskæftigelsesministeriet and Finansministeriet "
+            "(summarised by Beskæftigelsesministeriet, news of 12 June 2014)",
+            "June 2014",
+            "https://bm.dk/nyheder-presse/nyheder/2014/06/jobcenteranalyse-muligt-at-bruge-ressourcerne-mere-effektivt/",
+            "all Danish job centres: on average a quarter of working time in direct contact with citizens "
+            "and firms, a third preparing and following up cases, the rest administration, management, "
+            "internal meetings, training and breaks",
+        ),
+        Source(
+            "IFAU 2014:5",
+            "Betydelsen av möten mellan arbetslösa och förmedlare (IFAU Rapport 2014:5)",
+            "Gerard J. van den Berg, Lene Back Kjærsgaard and Michael Rosholm; IFAU",
+            "March 2014",
+            "https://www.ifau.se/Forskning/Publikationer/Rapporter/2014/Betydelsen-av-moten-mellan-arbetslosa-/",
+            "Danish register data 2001-2005, insured unemployed: the job-finding probability rises by "
+            "about 25 % in the week of a meeting with the caseworker and stays positive, but smaller, in "
+            "the following weeks; the effect tends to grow with the number of meetings",
+        ),
+        Source(
+            "AMU prices 2016",
+            "Priser (AMU-kurser)",
+            "VEU-center Syd",
+            "2016",
+            "http://udviklingscentersyd.dk/veu-center-syd/priser-og-godtgorelse/priser",
+            "participants outside the subsidised AMU target group pay 480-750 DKK a day in 2016 "
+            "(2,400-3,750 DKK a five-day week); within it 108-184 DKK a day",
+        ),
+        Source(
+            "Fyens Stiftstidende 2019",
+            "Millioninvestering virker: Kommune sender arbejdsløse unge til Alpe d'Huez",
+            "Fyens Stiftstidende, quoting Henrik Kærgaard (Aabenraa Kommune)",
+            "March 2019",
+            "https://www.fyens.dk/danmark/Millioninvestering-virker-Kommune-sender-arbejdsloese-unge-til-Alpe-dHuez/artikel/3334146",
+            "KIK: 68 mio. DKK over four years; more hands, fewer cases per caseworker and twice the "
+            "budget for buying offers from suppliers; about 1,500 activity-ready in two years, of the "
+            "1,000 who left the group over half left public support",
+        ),
+        Source(
             "Municipal tax rates",
             "Kommunale skatteprocenter",
             "Danmarks Statistik; Skatteministeriet",
