@@ -14,10 +14,13 @@ if TYPE_CHECKING:
     from .model import Municipality
 
 
-def exit_to_job(m: "Municipality", wk: Week, ids: np.ndarray, firms: np.ndarray) -> None:
+def exit_to_job(m: "Municipality", wk: Week, ids: np.ndarray, firms: np.ndarray) -> np.ndarray:
     """Citizens ``ids`` (with no other change this week) take a job at ``firms``.
 
     Earnings are ``annual_earnings_dkk / 52 · max(capacity, part_time_floor)`` a week.
+
+    Returns:
+        Which of ``ids`` took the job (those with another change this week do not).
     """
     keep = ~wk.moved[ids]
     moved_ids = wk.move(ids[keep], State.SELF_SUPPORTING)
@@ -27,6 +30,7 @@ def exit_to_job(m: "Municipality", wk: Week, ids: np.ndarray, firms: np.ndarray)
         bud.annual_earnings_dkk / WEEKS_PER_YEAR * np.maximum(c.capacity[moved_ids], bud.part_time_floor)
     )
     np.add.at(m.employers.hires, firms[keep], 1)
+    return keep
 
 
 @transition
@@ -40,6 +44,12 @@ def job_finding(m: "Municipality", wk: Week) -> None:
     ``1 − exp(−V · weight / (ordinary + Σ weights))`` for the week's V vacancies, by a firm drawn by
     its vacancies (an intern by the host). An internship ending this week becomes a job with
     ``internship_conversion`` × the host's demand (× the enterprise and monitoring multipliers).
+
+    The week's seekers and hires are counted by state, and apart for those met by a caseworker the
+    week before and not again this week (a meeting acts on the next week's search): the weekly
+    table's ``seekers_*`` and ``hires_*`` columns, from which ``RunResult.meeting_week_ratio``
+    compares the job-finding rate just after a meeting with the rate in other weeks (IFAU 2014:5
+    measured +25 % for insured unemployed).
     """
     sc, c, w, lv = m.params, m.citizens, wk.index, wk.levers
     b, mk, eff = sc.behaviour, sc.market, sc.effects
@@ -65,7 +75,9 @@ def job_finding(m: "Municipality", wk: Week) -> None:
     firms = m.employers.pick(vacancies, m.streams.uniform("hiring_firm", w, ids))
     own = c.programme[ids] == PROGRAMME_INTERNSHIP
     firms[own] = c.employer[ids[own]]
-    exit_to_job(m, wk, ids, firms)
+    took = np.zeros_like(hired)
+    took[np.flatnonzero(hired)] = exit_to_job(m, wk, ids, firms)
+    _count_search(m, w, old[seek], c.last_meeting[seek] == w - 1, took)
     # internships ending this week may turn into a job at the host firm
     ending = case[(c.programme[case] == PROGRAMME_INTERNSHIP) & (c.programme_end[case] == w)]
     conv = mk.internship_conversion * m.firm_demand[w, c.employer[ending]]
@@ -77,3 +89,20 @@ def job_finding(m: "Municipality", wk: Week) -> None:
     exit_to_job(m, wk, converted, c.employer[converted].copy())
     m.records.vacancies[w] = total_v
     m.records.ordinary_unemployed[w] = ordinary
+
+
+def _count_search(m: "Municipality", w: int, states: np.ndarray, met: np.ndarray, hired: np.ndarray) -> None:
+    """Record the week's seekers and vacancy hires by state: all, and those met the week before.
+
+    Args:
+        m: The model.
+        w: The week.
+        states: Each seeker's state at the start of the week.
+        met: Whether each seeker was met by a caseworker the week before.
+        hired: Whether each seeker took a job from a vacancy this week.
+    """
+    rec, n = m.records, m.records.seekers.shape[1]
+    rec.seekers[w] = np.bincount(states, minlength=n)
+    rec.seekers_met[w] = np.bincount(states[met], minlength=n)
+    rec.hires[w] = np.bincount(states[hired], minlength=n)
+    rec.hires_met[w] = np.bincount(states[hired & met], minlength=n)

@@ -33,3 +33,7 @@ class WeeklyRecords:
         self.followed_up = z(n_weeks, dtype=np.int64)
         self.earnings = z(n_weeks)
         self.mean_weeks_on_benefit = z(n_weeks)
+        self.seekers = z((n_weeks, N_STATES), dtype=np.int64)
+        self.seekers_met = z((n_weeks, N_STATES), dtype=np.int64)
+        self.hires = z((n_weeks, N_STATES), dtype=np.int64)
+        self.hires_met = z((n_weeks, N_STATES), dtype=np.int64)

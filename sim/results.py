@@ -62,6 +62,14 @@ WEEKLY_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("team_assessments", "assessments", "interdisciplinary team assessments (screening and triage)"),
     ("followed_up", "persons", "former recipients followed up after their exit"),
     ("mean_weeks_on_benefit", "weeks", "mean refund weeks counted for the citizens in case states"),
+    ("seekers_<state>", "persons", "citizens in the (case) state seeking work in the week"),
+    ("seekers_met_<state>", "persons", "of the seekers, those met by a caseworker the week before"),
+    (
+        "hires_<state>",
+        "persons",
+        "seekers in the state hired from a vacancy in the week (internships turned into jobs excluded)",
+    ),
+    ("hires_met_<state>", "persons", "of those hired, the ones met by a caseworker the week before"),
     (
         "dkk_<line>",
         "DKK",
@@ -194,6 +202,12 @@ class RunResult:
         cols["team_assessments"] = rec.team_assessments
         cols["followed_up"] = rec.followed_up
         cols["mean_weeks_on_benefit"] = rec.mean_weeks_on_benefit
+        for s in CASE_STATES:
+            name = STATE_NAMES[s]
+            cols[f"seekers_{name}"] = rec.seekers[:, s]
+            cols[f"seekers_met_{name}"] = rec.seekers_met[:, s]
+            cols[f"hires_{name}"] = rec.hires[:, s]
+            cols[f"hires_met_{name}"] = rec.hires_met[:, s]
         for i, name in enumerate(LINES):
             cols[f"dkk_{name}"] = rec.lines[:, i]
         cols["dkk_municipal_net"] = municipal_net(rec.lines)
@@ -202,6 +216,23 @@ class RunResult:
         weekly = pd.DataFrame(cols)
         assert len(weekly) == n
         return cls(scenario, weekly, rec.flows.copy(), dict(activity_ready_fate or {}))
+
+    def meeting_week_ratio(self, state: State | str, first: int = 0, last: int | None = None) -> float:
+        """Job-finding rate of a state's seekers just after a caseworker meeting, relative to other weeks.
+
+        ``(hires_met / seekers_met) / ((hires − hires_met) / (seekers − seekers_met))`` summed over
+        weeks ``first`` to ``last`` (exclusive; default: to the end): hires from vacancies in the
+        week after a meeting, the first week a meeting acts on search, against the other weeks. The
+        counterpart of IFAU 2014:5's estimate for insured unemployed, about 1.25. NaN when either
+        group had no hires.
+        """
+        name = state.name.lower() if isinstance(state, State) else state
+        w = self.weekly.iloc[first:last]
+        seekers, met = float(w[f"seekers_{name}"].sum()), float(w[f"seekers_met_{name}"].sum())
+        hires, hires_met = float(w[f"hires_{name}"].sum()), float(w[f"hires_met_{name}"].sum())
+        if met == 0 or hires_met == 0 or hires == hires_met:
+            return float("nan")
+        return (hires_met / met) / ((hires - hires_met) / (seekers - met))
 
     def stock(self, state: State | str) -> pd.Series:
         """Weekly stock of one state."""

@@ -15,6 +15,7 @@ from raaderum.calibration.measures import (
     exit_gain_ratio,
     group_fate,
     halving_weeks,
+    meeting_week_ratio,
     persons_entered,
     persons_moved,
     relapse_share,
@@ -25,6 +26,7 @@ from raaderum.calibration.space import Parameter, ParameterSpace, load_space
 from raaderum.calibration.targets import Target, distance, load_targets, loss
 from raaderum.sim.cli import CASE_NAMES, main
 from raaderum.sim.errors import ScenarioError
+from raaderum.sim.results import RunResult
 from raaderum.sim.scenario import Scenario, resolve_scenario
 from raaderum.sim.sources import SOURCES
 from raaderum.sim.states import BENEFIT_STATES, State
@@ -253,6 +255,29 @@ def _case_run(history: np.ndarray, start_year: int = 2014) -> CaseRun:
     )
     run = Run(result=result, history=history.astype(np.int8))
     return CaseRun(case=CASES["fureso"], strategy=run, baseline=run)
+
+
+def test_meeting_week_ratio_compares_the_hire_rates_after_a_meeting_and_otherwise():
+    h = np.full((5, 1), AR, dtype=np.int8)
+    cr = _case_run(h)
+    weekly = pd.DataFrame(
+        {
+            "seekers_job_ready": [100, 100, 100, 100],
+            "seekers_met_job_ready": [10, 10, 10, 10],
+            "hires_job_ready": [3, 1, 1, 1],
+            "hires_met_job_ready": [1, 0, 1, 0],
+        }
+    )
+    cr.strategy.result = RunResult(cr.strategy.result.scenario, weekly, cr.strategy.result.flows, {})
+    # after a meeting 2 of 40, otherwise 4 of 360: (2/40) / (4/360) = 4.5
+    assert meeting_week_ratio(cr, state="job_ready", from_year=2014, to_year=2015) == pytest.approx(4.5)
+    # the last two weeks alone: 1 of 20 against 1 of 180
+    assert meeting_week_ratio(cr, state="job_ready", from_year=2014 + 2 / 52, to_year=2015) == pytest.approx(
+        9.0
+    )
+    assert math.isnan(
+        meeting_week_ratio(cr, state="job_ready", from_year=2014 + 1 / 52, to_year=2014 + 2 / 52)
+    )
 
 
 def test_relapse_share_follows_first_exits_of_the_cohort():

@@ -91,6 +91,20 @@ def test_job_ready_who_search_by_themselves_leave_benefit_faster(scenario):
     assert job_ready_after_a_year(0.8) < 0.8 * job_ready_after_a_year(0.2)
 
 
+def test_a_meeting_raises_job_finding_the_week_after_by_its_effort_boost(scenario):
+    # IFAU 2014:5 measured about 1.25 for insured unemployed; without the effort boost only the
+    # meeting's smaller effects (barriers, referrals) and who is met are left
+    def ratios(boost: float) -> tuple[float, float]:
+        sc = with_section(scenario.baseline(), "behaviour", meeting_effort_boost=boost)
+        result = Municipality(sc, agent_views=False).run()
+        return result.meeting_week_ratio("job_ready"), result.meeting_week_ratio(State.ACTIVITY_READY)
+
+    none, some, strong = ratios(0.0), ratios(0.3), ratios(0.8)
+    assert 0.9 < none[0] < 1.2
+    for k in range(2):
+        assert none[k] + 0.1 < some[k] < strong[k] - 0.1
+
+
 LEVERS = {
     "extra_caseworkers": 10,
     "target_caseload": 45.0,

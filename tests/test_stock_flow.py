@@ -90,3 +90,15 @@ def test_the_fate_of_everyone_in_the_group_during_the_investment_adds_up(paired)
     )
     summary = paired.summary()["activity_ready_fate_at_period_end"]
     assert summary["strategy"] == paired.strategy.activity_ready_fate
+
+
+@pytest.mark.parametrize("state", ["job_ready", "activity_ready", "education_ready", "resource_course"])
+def test_seekers_and_hires_after_a_meeting_are_parts_of_the_weeks_counts(paired, state):
+    for run in (paired.baseline, paired.strategy):
+        w = run.weekly
+        assert (w[f"seekers_met_{state}"] <= w[f"seekers_{state}"]).all()
+        assert (w[f"hires_met_{state}"] <= w[f"hires_{state}"]).all()
+        assert (w[f"hires_met_{state}"] <= w[f"seekers_met_{state}"]).all()
+        # a vacancy hire is a move to self-support; internships turned into jobs are the rest
+        assert (w[f"hires_{state}"] <= w[f"flow_{state}_to_self_supporting"]).all()
+        assert w[f"hires_met_{state}"].sum() > 0
