@@ -75,8 +75,8 @@ def job_finding(m: "Municipality", wk: Week) -> None:
     firms = m.employers.pick(vacancies, m.streams.uniform("hiring_firm", w, ids))
     own = c.programme[ids] == PROGRAMME_INTERNSHIP
     firms[own] = c.employer[ids[own]]
-    took = hired.copy()
-    took[hired] = exit_to_job(m, wk, ids, firms)
+    took = np.zeros_like(hired)
+    took[np.flatnonzero(hired)] = exit_to_job(m, wk, ids, firms)
     _count_search(m, w, old[seek], c.last_meeting[seek] == w - 1, took)
     # internships ending this week may turn into a job at the host firm
     ending = case[(c.programme[case] == PROGRAMME_INTERNSHIP) & (c.programme_end[case] == w)]
@@ -102,10 +102,7 @@ def _count_search(m: "Municipality", w: int, states: np.ndarray, met: np.ndarray
         hired: Whether each seeker took a job from a vacancy this week.
     """
     rec, n = m.records, m.records.seekers.shape[1]
-    # one pass: counts[state, met, hired]
-    cell = states.astype(np.intp) * 4 + met * 2 + hired
-    counts = np.bincount(cell, minlength=4 * n).reshape(n, 2, 2)
-    rec.seekers[w] = counts.sum(axis=(1, 2))
-    rec.seekers_met[w] = counts[:, 1].sum(axis=1)
-    rec.hires[w] = counts[:, :, 1].sum(axis=1)
-    rec.hires_met[w] = counts[:, 1, 1]
+    rec.seekers[w] = np.bincount(states, minlength=n)
+    rec.seekers_met[w] = np.bincount(states[met], minlength=n)
+    rec.hires[w] = np.bincount(states[hired], minlength=n)
+    rec.hires_met[w] = np.bincount(states[hired & met], minlength=n)
