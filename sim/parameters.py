@@ -284,7 +284,7 @@ class Market(Section):
         1.6, "positive", unit="", source=ASSUMPTION, doc="Pareto shape of firm sizes"
     )
     hire_rate_weekly: float = param(
-        0.0071612697588988436,
+        0.006185822857329576,
         "share",
         unit="per employee-week",
         source=CALIBRATED,
@@ -301,7 +301,7 @@ class Market(Section):
         5.8, "positive", maximum=100, unit="%", source="Statistics Denmark AKU: 2010-2022 mean"
     )
     demand_elasticity: float = param(
-        0.083706088480494,
+        0.05079768957159122,
         "nonneg",
         maximum=MAX_ELASTICITY,
         unit="per %-point",
@@ -317,7 +317,7 @@ class Market(Section):
         doc="employers' preference for work capacity",
     )
     internship_conversion: float = param(
-        0.09002055803140047,
+        0.09938970473247048,
         "share",
         unit="",
         source=f"{CALIBRATED}; prior: Jobindsats 2019",
@@ -340,14 +340,14 @@ class Behaviour(Section):
     _section: ClassVar[str] = "behaviour"
 
     effort_floor: float = param(
-        0.23069435549777823,
+        0.3725499799846242,
         "share",
         source=CALIBRATED,
         doc="search effort without contact of the activity-ready, the sick-listed and those in a "
         "resource course (aktivitetsparate: not obliged to be available for ordinary work)",
     )
     job_ready_effort_floor: float = param(
-        0.33183329732269595,
+        0.4002864670112854,
         "share",
         source=CALIBRATED,
         doc="search effort without contact of the job-ready and education-ready (jobparate, "
@@ -355,14 +355,14 @@ class Behaviour(Section):
         "themselves (rådighedspligt, Lov om aktiv socialpolitik § 13)",
     )
     effort_retention: float = param(
-        0.5847345876363415,
+        0.37848799380213355,
         "share",
         unit="per week",
         source=CALIBRATED,
         doc="share of effort above the floor kept each week",
     )
     meeting_effort_boost: float = param(
-        0.7985471241317796,
+        0.5518112069783768,
         "share",
         source=f"{CALIBRATED}; prior: Maibom et al. 2017",
         doc="share of the gap to full effort closed by a meeting",
@@ -373,7 +373,7 @@ class Behaviour(Section):
     rapport_gain: float = param(
         0.35, "share", source=ASSUMPTION, doc="share of the gap to full rapport closed by a meeting"
     )
-    barrier_reduction_per_meeting: float = param(0.0049934243622901265, "share", source=CALIBRATED)
+    barrier_reduction_per_meeting: float = param(0.004098428166820733, "share", source=CALIBRATED)
     barrier_shock_weekly: float = param(0.002, "share", unit="per week", source=ASSUMPTION)
     barrier_shock_size: float = param(0.2, "share", source=ASSUMPTION)
     capacity_weights: tuple[float, ...] = param(
@@ -389,13 +389,13 @@ class Behaviour(Section):
         0.45, "share", source=ASSUMPTION, doc="job-ready below this are reclassified activity-ready"
     )
     clarify_capacity: float = param(
-        0.4361159398618958,
+        0.425807533764737,
         "share",
         source=CALIBRATED,
         doc="activity-ready below this are assessed for a permanent benefit",
     )
     assessment_meetings: float = param(
-        14.582535393848799,
+        14.885135791897493,
         "positive",
         unit="meetings",
         source=CALIBRATED,
@@ -439,7 +439,7 @@ class Behaviour(Section):
         8, "positive", unit="weeks", source="LAB: company internships of 4-13 weeks"
     )
     internship_hire_multiplier: float = param(
-        2.1715283475689087,
+        2.1547376993062315,
         "positive",
         source=f"{CALIBRATED}; prior: Beskæftigelsesministeriet 2016",
         doc="hiring weight while in an internship",
@@ -451,14 +451,14 @@ class Behaviour(Section):
         3.0, "positive", source=ASSUMPTION, doc="education start in a week with a meeting"
     )
     other_self_support_weekly: float = param(
-        0.0004184757174067208,
+        0.0004552080351153043,
         "share",
         unit="per week",
         source=CALIBRATED,
         doc="self-support without a job (partner, own means)",
     )
     relapse_weekly: float = param(
-        0.024469554268027164,
+        0.02398199799171024,
         "share",
         unit="per week",
         source=CALIBRATED,
@@ -547,13 +547,13 @@ class Effects(Section):
         doc="mean barrier at which screening sends to the team",
     )
     integrated_social_multiplier: float = param(
-        3.134992553209767,
+        2.06270702728252,
         "positive",
         source=f"{CALIBRATED}; the lever: Skanderborg interview 2019",
         doc="social-barrier reduction per meeting with integrated casework",
     )
     enterprise_willingness: float = param(
-        2.070814626411588,
+        1.55,
         "positive",
         source=f"{CALIBRATED}; the lever: ISU cases",
         doc="employers' hiring weight for municipal citizens",
@@ -564,9 +564,9 @@ class Effects(Section):
     enterprise_conversion_multiplier: float = param(
         1.5, "positive", source="assumption; the lever: ISU cases"
     )
-    followup_weeks: int = param(48, "positive", unit="weeks", source=f"{CALIBRATED}; the lever: ISU cases")
+    followup_weeks: int = param(47, "positive", unit="weeks", source=f"{CALIBRATED}; the lever: ISU cases")
     followup_relapse_multiplier: float = param(
-        0.02953852020931553,
+        0.03130277783239002,
         "share",
         source=f"{CALIBRATED}; the lever: ISU cases",
         doc="relapse hazard while followed up after exit",
