@@ -44,9 +44,9 @@ def test_only_the_case_parameter_moves_and_its_own_targets_come_closer(refined_f
 def test_without_the_case_s_targets_nothing_is_refitted():
     space, targets = load_space(), load_targets()
     start = load_fitted()
-    hjorring = targets.for_cases(["hjorring"])  # no parameter is limited to it or acts only there
-    assert not any("hjorring" in p.fitted_to for p in space.case_parameters)
-    values, done = refine_case_parameters(start, space, hjorring, replication_seeds(1, 1))
+    skanderborg = targets.for_cases(["skanderborg"])  # no parameter is limited to it or acts only there
+    assert not any("skanderborg" in p.fitted_to for p in space.case_parameters)
+    values, done = refine_case_parameters(start, space, skanderborg, replication_seeds(1, 1))
     assert values == start and done == []
     assert list(refinement_table(done).columns) == ["parameter", "cases", "value", "distance"]
 
