@@ -358,8 +358,13 @@ class Citizen(mesa.Agent):
             factor = m.params.behaviour.job_search_factor[self.state]
             if factor > 0:
                 intern = m.params.behaviour.internship_hire_multiplier if self.in_internship else 1.0
+                # employers weigh a long stint on benefit down, linearly to a floor (Kroft et al. 2013)
+                market = m.params.market
+                stint = min((w - self.benefit_since) / market.duration_hire_weeks, 1.0)
+                duration = 1.0 - (1.0 - market.duration_hire_floor) * stint
                 self.strength = (
                     factor
+                    * duration
                     * self.effort_at(w)
                     * self.capacity**m.params.market.capacity_exponent
                     * m.willingness

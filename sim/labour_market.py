@@ -12,6 +12,7 @@ from .week import Week, transition
 
 if TYPE_CHECKING:
     from .model import Municipality
+    from .parameters import Market
 
 
 def exit_to_job(m: "Municipality", wk: Week, ids: np.ndarray, firms: np.ndarray) -> np.ndarray:
@@ -33,13 +34,39 @@ def exit_to_job(m: "Municipality", wk: Week, ids: np.ndarray, firms: np.ndarray)
     return keep
 
 
+def duration_weight(mk: "Market", weeks: np.ndarray) -> np.ndarray | float:
+    """Employers' weight of a seeker who has been ``weeks`` on benefit, relative to a new claimant.
+
+    Employers read a long spell out of work as a signal of low productivity: in Kroft et al.
+    (2013) the chance of a callback falls with the length of the unemployment spell, most of the
+    fall within the first eight months. The weight falls linearly from 1 at the start of the
+    benefit period to ``duration_hire_floor`` after ``duration_hire_weeks`` and stays there;
+    the time counts from the start of the current stint on benefit (``benefit_since``): a move
+    between benefit states (job-ready to activity-ready, say) does not reset it, an internship
+    does not either (the host hires on what it saw: ``internship_hire_multiplier``), and a
+    relapse after a job starts it again.
+
+    Args:
+        mk: The market parameters.
+        weeks: Weeks since each seeker's benefit period began.
+
+    Returns:
+        The weights (1.0 when ``duration_hire_floor`` is 1: no duration dependence).
+    """
+    if mk.duration_hire_floor == 1.0:
+        return 1.0
+    share = np.minimum(weeks / mk.duration_hire_weeks, 1.0)
+    return 1.0 - (1.0 - mk.duration_hire_floor) * share
+
+
 @transition
 def job_finding(m: "Municipality", wk: Week) -> None:
     """Vacancies are filled from the ordinary unemployed and the citizens on benefit who seek work.
 
-    A seeker's weight is the state's ``job_search_factor`` × effort × capacity^``capacity_exponent``
-    × employers' willingness (``enterprise_willingness`` when enterprise-oriented) ×
-    ``internship_hire_multiplier`` in an internship; each ordinary unemployed weighs 1 (their
+    A seeker's weight is the state's ``job_search_factor`` × the weight of the time on benefit
+    (:func:`duration_weight`) × effort × capacity^``capacity_exponent`` × employers' willingness
+    (``enterprise_willingness`` when enterprise-oriented) × ``internship_hire_multiplier`` in an
+    internship; each ordinary unemployed weighs 1 (their
     number: unemployment × labour force × ``ordinary_unemployed_share``). A seeker is hired with
     ``1 − exp(−V · weight / (ordinary + Σ weights))`` for the week's V vacancies, by a firm drawn by
     its vacancies (an intern by the host). An internship ending this week becomes a job with
@@ -63,6 +90,7 @@ def job_finding(m: "Municipality", wk: Week) -> None:
     intern = c.programme[seek] == PROGRAMME_INTERNSHIP
     strength = (
         factor
+        * duration_weight(mk, w - c.benefit_since[seek])
         * effort(m, seek, w)
         * c.capacity[seek] ** mk.capacity_exponent
         * willingness

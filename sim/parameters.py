@@ -290,6 +290,22 @@ class Market(Section):
         source=CALIBRATED,
         doc="hires from unemployment per employee at reference demand",
     )
+    duration_hire_floor: float = param(
+        1.0,
+        "share",
+        unit="",
+        source="assumption: off (1) until calibrated; Kroft et al. 2013 find employers' callbacks "
+        "fall with the length of the unemployment spell",
+        doc="hiring weight after duration_hire_weeks on benefit, relative to a new claimant (1 = no "
+        "duration dependence)",
+    )
+    duration_hire_weeks: float = param(
+        35.0,
+        "positive",
+        unit="weeks",
+        source="Kroft et al. 2013: most of the fall in callbacks within the first eight months",
+        doc="weeks on benefit over which the hiring weight falls linearly to duration_hire_floor",
+    )
     ordinary_unemployed_share: float = param(
         0.6,
         "share",

@@ -235,6 +235,17 @@ SOURCES = {
             "version, fortnightly meetings raise employment over two years by about 10 % (5 weeks)",
         ),
         Source(
+            "Kroft et al. 2013",
+            "Duration Dependence and Labor Market Conditions: Evidence from a Field Experiment",
+            "Kory Kroft, Fabian Lange and Matthew J. Notowidigdo; Quarterly Journal of Economics "
+            "128(3): 1123-1167",
+            "August 2013",
+            "https://doi.org/10.1093/qje/qjt015",
+            "fictitious résumés sent to real job postings in 100 U.S. cities: the chance of a callback "
+            "falls with the length of the unemployment spell, the majority of the fall within the "
+            "first eight months (35 weeks); stronger in tighter labour markets",
+        ),
+        Source(
             "Beskæftigelsesministeriet 2016",
             "Effektanalyse: Virksomhedspraktik virker",
             "Beskæftigelsesministeriet",

@@ -9,6 +9,7 @@ from raaderum.agents import Citizen
 from raaderum.experiments import run_paired
 from raaderum.sim.budget import LINE_INDEX, refund_share, weekly_rates
 from raaderum.sim.citizen_state import MAX_EFFORT_AGE, effort
+from raaderum.sim.labour_market import duration_weight
 from raaderum.sim.life_events import schedule_relapse
 from raaderum.sim.model import Municipality
 from raaderum.sim.states import IS_BENEFIT, State
@@ -93,9 +94,17 @@ def test_job_ready_who_search_by_themselves_leave_benefit_faster(scenario):
 
 def test_a_meeting_raises_job_finding_the_week_after_by_its_effort_boost(scenario):
     # IFAU 2014:5 measured about 1.25 for insured unemployed; without the effort boost only the
-    # meeting's smaller effects (barriers, referrals) and who is met are left
+    # meeting's smaller effects (barriers, referrals) and who is met are left. The search floors
+    # and the fading are set here, so the test does not move with the calibrated values
     def ratios(boost: float) -> tuple[float, float]:
-        sc = with_section(scenario.baseline(), "behaviour", meeting_effort_boost=boost)
+        sc = with_section(
+            scenario.baseline(),
+            "behaviour",
+            meeting_effort_boost=boost,
+            effort_floor=0.2,
+            job_ready_effort_floor=0.3,
+            effort_retention=0.6,
+        )
         result = Municipality(sc, agent_views=False).run()
         return result.meeting_week_ratio("job_ready"), result.meeting_week_ratio(State.ACTIVITY_READY)
 
@@ -103,6 +112,27 @@ def test_a_meeting_raises_job_finding_the_week_after_by_its_effort_boost(scenari
     assert 0.9 < none[0] < 1.2
     for k in range(2):
         assert none[k] + 0.1 < some[k] < strong[k] - 0.1
+
+
+def test_the_hiring_weight_falls_with_time_on_benefit_to_its_floor(scenario):
+    market = dataclasses.replace(scenario.market, duration_hire_floor=0.4, duration_hire_weeks=35.0)
+    weeks = np.array([0, 7, 35, 70, 500])
+    np.testing.assert_allclose(duration_weight(market, weeks), [1.0, 0.88, 0.4, 0.4, 0.4])
+    assert duration_weight(dataclasses.replace(market, duration_hire_floor=1.0), weeks) == 1.0
+
+
+def test_duration_dependence_keeps_the_long_term_recipients_on_benefit_longer(scenario):
+    # Kroft et al. 2013: employers call back the long-term unemployed less. Newcomers are hired
+    # as before; those with long stints on benefit less, so the activity-ready stay longer
+    def activity_ready(floor: float) -> tuple[float, float]:
+        sc = with_section(scenario.baseline(), "market", duration_hire_floor=floor)
+        weekly = Municipality(sc, agent_views=False).run().weekly
+        exits = weekly["flow_activity_ready_to_self_supporting"].iloc[:104].sum()
+        return float(exits), float(weekly["stock_activity_ready"].iloc[104])
+
+    (exits_off, stock_off), (exits_on, stock_on) = activity_ready(1.0), activity_ready(0.4)
+    assert exits_on < 0.8 * exits_off
+    assert stock_on > stock_off
 
 
 LEVERS = {
