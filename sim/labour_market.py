@@ -88,9 +88,11 @@ def job_finding(m: "Municipality", wk: Week) -> None:
     total_v = float(vacancies.sum())
     willingness = eff.enterprise_willingness if lv.enterprise_oriented else 1.0
     intern = c.programme[seek] == PROGRAMME_INTERNSHIP
+    # the time on benefit is only read when duration dependence is on
+    on_benefit = 1.0 if mk.duration_hire_floor == 1.0 else duration_weight(mk, w - c.benefit_since[seek])
     strength = (
         factor
-        * duration_weight(mk, w - c.benefit_since[seek])
+        * on_benefit
         * effort(m, seek, w)
         * c.capacity[seek] ** mk.capacity_exponent
         * willingness
