@@ -113,6 +113,7 @@ def report_runs(
     for (case, i, _), cr in zip(tasks, runs, strict=True):
         by_case.setdefault(case, []).append(cr)
         per_seed[i].update(measure_targets(cr, targets))
+        per_seed[i].update(measure_targets(cr, targets.checks_only()))
     return per_seed, by_case
 
 
@@ -230,6 +231,9 @@ def calibrate(
         per_seed, by_case = report_runs(best, targets, space, seeds, jobs)
         table = target_table(targets, per_seed)
         table.to_csv(tmp / "fit_targets.csv", index=False)
+        checks = target_table(targets.checks_only(), per_seed) if targets.checks else None
+        if checks is not None:
+            checks.to_csv(tmp / "fit_checks.csv", index=False)
         for case, case_runs in by_case.items():
             plot_case(case, case_runs, tmp / f"fit_{case}.png")
         loo_table = None
@@ -238,7 +242,9 @@ def calibrate(
             loo_table.to_csv(tmp / "loo_targets.csv", index=False)
         _write_fitted(tmp / "fitted.toml", best, best_distance, settings, targets)
         (tmp / "fit_report.md").write_text(
-            _report_text(space, targets, best, best_distance, table, abc_summary, settings, refinements),
+            _report_text(
+                space, targets, best, best_distance, table, abc_summary, settings, refinements, checks
+            ),
             encoding="utf-8",
         )
         if loo_table is not None:
@@ -275,6 +281,7 @@ def _report_text(
     abc_summary: pd.DataFrame | None,
     settings: Settings,
     refinements: Sequence[Refinement] = (),
+    checks: pd.DataFrame | None = None,
 ) -> str:
     out = [
         "# Calibration fit report",
@@ -338,10 +345,30 @@ def _report_text(
         out += ["", "## Targets not met", ""]
         for r in unmet.itertuples():
             out.append(f"- **{r.target}** ({r.description}): {r.unmet_reason or 'no reason recorded yet'}")
+    if checks is not None and len(checks):
+        out += [
+            "",
+            "## Checks: published figures outside the fit",
+            "",
+            f"Measured on the same {settings.report_replications} replications, never in the distance "
+            "(`[[check]]` in `calibration/targets.toml`). "
+            f"**{int(checks['within'].sum())} of {len(checks)} within tolerance.**",
+            "",
+            markdown_table(checks),
+            "",
+        ]
+        out += [
+            f"- **{r.target}**: {note}"
+            for r, note in zip(checks.itertuples(), _check_notes(targets), strict=True)
+        ]
     out += ["", "## Figures the model does not produce", ""]
     out += [f"- {n.figure}: {n.reason}" for n in targets.not_modelled]
     out += ["", "Plots: " + ", ".join(f"`fit_{c}.png`" for c in targets.cases), ""]
     return "\n".join(out)
+
+
+def _check_notes(targets: Targets) -> list[str]:
+    return [c.note or "no note" for c in targets.checks]
 
 
 def _loo_text(loo: pd.DataFrame, full: pd.DataFrame) -> str:

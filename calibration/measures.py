@@ -122,6 +122,28 @@ def exits(
     return float(_outflow(case_run, origin, from_year, to_year, run)[_states(to)].sum())
 
 
+def exit_rate(
+    case_run: CaseRun,
+    *,
+    origin: str,
+    to: Sequence[str],
+    from_year: float,
+    to_year: float,
+    run: str = "strategy",
+) -> float:
+    """Weekly hazard of moving from ``origin`` to states ``to`` over the period.
+
+    The moves (:func:`exits`) over the person-weeks spent in ``origin`` (end-of-week stocks
+    added up), so it compares with a published exit rate per recipient-week whatever the size
+    of the group.
+    """
+    r = _pick(case_run, run)
+    weeks = _person_weeks(r, from_year, to_year)[State[origin.upper()]]
+    return exits(case_run, origin=origin, to=to, from_year=from_year, to_year=to_year, run=run) / max(
+        weeks, 1.0
+    )
+
+
 def persons_moved(
     case_run: CaseRun,
     *,
@@ -417,6 +439,7 @@ MEASURES: dict[str, Callable[..., float]] = {
         halving_weeks,
         exit_share,
         exits,
+        exit_rate,
         persons_moved,
         cohort_remaining,
         persons_entered,

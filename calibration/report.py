@@ -51,6 +51,8 @@ def target_table(targets: Targets, runs: Sequence[Mapping[str, float]]) -> pd.Da
 def _fmt(x: float) -> str:
     if not np.isfinite(x):
         return "n/a"
+    if x != 0 and abs(x) < 0.01:  # weekly rates: two significant digits, not 0.005
+        return f"{x:.2g}"
     return f"{x:,.3f}" if abs(x) < 10 else f"{x:,.0f}" if abs(x) >= 100 else f"{x:,.1f}"
 
 

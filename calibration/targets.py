@@ -105,14 +105,33 @@ class NotModelled:
 
 @dataclass(frozen=True)
 class Targets:
-    """All targets, and the figures left out."""
+    """All targets, the checks outside the fit, and the figures left out.
+
+    Attributes:
+        targets: The figures the calibration fits (iterating over ``Targets`` gives these).
+        not_modelled: Figures in the cases the model does not produce, and why.
+        checks: Published figures the model is compared with but not fitted to: measured and
+            reported with the fit (``fit_report.md``, ``fit_checks.csv``), never in the distance.
+            A figure is a check rather than a target when it is not the case's own (a national
+            rate, say) or when fitting to it was tried and cost the case's own figures; its
+            ``note`` says which.
+    """
 
     targets: tuple[Target, ...]
     not_modelled: tuple[NotModelled, ...] = ()
+    checks: tuple[Target, ...] = ()
 
     def for_cases(self, cases: Sequence[str]) -> "Targets":
-        """Only the targets of ``cases``."""
-        return Targets(tuple(t for t in self.targets if t.case in cases), self.not_modelled)
+        """Only the targets and checks of ``cases``."""
+        return Targets(
+            tuple(t for t in self.targets if t.case in cases),
+            self.not_modelled,
+            tuple(t for t in self.checks if t.case in cases),
+        )
+
+    def checks_only(self) -> "Targets":
+        """The checks as targets of their own (to measure and tabulate them like targets)."""
+        return Targets(self.checks, ())
 
     @property
     def cases(self) -> list[str]:
@@ -157,14 +176,24 @@ def load_targets(path: str | Path | None = None) -> Targets:
     """
     data = read_toml(path or default_targets_path(), "targets")
     for key in data:
-        if key not in ("target", "not_modelled"):
-            raise UnknownFieldError(key, "unknown table; valid: target, not_modelled")
+        if key not in ("target", "check", "not_modelled"):
+            raise UnknownFieldError(key, "unknown table; valid: target, check, not_modelled")
     rows = data.get("target")
     if not isinstance(rows, list) or not rows:
         raise FieldValueError("target", "the file needs at least one [[target]] table")
     targets = [_target(row, f"target[{i}]") for i, row in enumerate(rows)]
-    ids = [t.id for t in targets]
-    for t in targets:
+    check_rows = data.get("check", [])
+    if not isinstance(check_rows, list):
+        raise FieldTypeError("check", "must be [[check]] tables")
+    checks = [_target(row, f"check[{i}]") for i, row in enumerate(check_rows)]
+    fitted_cases = {t.case for t in targets}
+    for t in checks:
+        if t.case not in fitted_cases:
+            raise FieldValueError(
+                f"check {t.id}.case", "has no [[target]]: its runs are the fit's report runs"
+            )
+    ids = [t.id for t in targets + checks]
+    for t in targets + checks:
         if ids.count(t.id) > 1:
             raise FieldValueError("target.id", f"{t.id} is used twice")
     left_out = []
@@ -172,7 +201,7 @@ def load_targets(path: str | Path | None = None) -> Targets:
         if set(row) != {"figure", "reason"}:
             raise FieldValueError(f"not_modelled[{i}]", "needs exactly the keys figure and reason")
         left_out.append(NotModelled(str(row["figure"]), str(row["reason"])))
-    return Targets(tuple(targets), tuple(left_out))
+    return Targets(tuple(targets), tuple(left_out), tuple(checks))
 
 
 def _target(row: Mapping[str, Any], where: str) -> Target:

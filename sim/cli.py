@@ -469,9 +469,7 @@ def _calibrate(args: argparse.Namespace) -> int:
         f"Fitted {len(summary['fitted'])} parameters; distance {summary['distance']:.3f}; "
         f"{summary['within']} of {summary['targets']} targets within tolerance."
     )
-    files = ["fitted.toml", "fit_report.md", "fit_targets.csv", "fit_*.png", "smm_trials.csv"]
-    files += [] if args.no_posterior else ["posterior.parquet", "abc_particles.csv"]
-    files += ["loo_report.md", "loo_targets.csv"] if args.loo else []
+    files = sorted(p.name for p in Path(out).iterdir())
     print(f"Files written to {out}/: {', '.join(files)}")
     return 0
 

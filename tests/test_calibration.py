@@ -13,6 +13,7 @@ from raaderum.calibration.measures import (
     cohort_relapse_share,
     cohort_remaining,
     exit_gain_ratio,
+    exit_rate,
     group_fate,
     halving_weeks,
     meeting_week_ratio,
@@ -45,10 +46,11 @@ def test_shipped_targets_are_complete_and_sourced():
     targets = load_targets()
     assert len(targets) >= 15
     assert set(targets.cases) == set(CASES)
-    for t in targets:
+    for t in [*targets, *targets.checks]:
         assert any(name in t.source for name in SOURCES), t.id  # a published document
         assert t.period and t.tolerance > 0 and t.description
         assert t.id.startswith(f"{t.case}.")
+    assert all(c.note for c in targets.checks), "a check says why it is not a target"
     assert targets.not_modelled, "figures left out must be listed with a reason"
 
 
@@ -96,6 +98,33 @@ def test_bad_targets_name_the_field(tmp_path, change, field):
     load_targets(_write(tmp_path, GOOD))  # the unchanged file is valid
     with pytest.raises(ScenarioError) as err:
         load_targets(_write(tmp_path, GOOD.replace(*change)))
+    assert err.value.field.endswith(field)
+
+
+CHECK = GOOD.replace("[[target]]", "[[check]]").replace('id = "taarnby.x"', 'id = "taarnby.y"')
+
+
+def test_checks_are_read_like_targets_but_stay_out_of_the_distance(tmp_path):
+    targets = load_targets(_write(tmp_path, GOOD + CHECK))
+    assert [t.id for t in targets] == ["taarnby.x"] and [c.id for c in targets.checks] == ["taarnby.y"]
+    # the check misses by 100 tolerances; the distance does not see it
+    assert distance(targets, {"taarnby.x": 0.28, "taarnby.y": 5.28}) == 0.0
+    assert [c.id for c in targets.for_cases(["taarnby"]).checks] == ["taarnby.y"]
+    assert targets.for_cases(["fureso"]).checks == ()
+    assert [t.id for t in targets.checks_only()] == ["taarnby.y"]
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        (GOOD + CHECK.replace('id = "taarnby.y"', 'id = "taarnby.x"'), "id"),  # an id used twice
+        (GOOD + CHECK.replace('case = "taarnby"', 'case = "fureso"'), "case"),  # no target of its case
+        (GOOD + CHECK.replace("tolerance = 0.05", "tolerance = -1"), "tolerance"),
+    ],
+)
+def test_bad_checks_name_the_field(tmp_path, text, field):
+    with pytest.raises(ScenarioError) as err:
+        load_targets(_write(tmp_path, text))
     assert err.value.field.endswith(field)
 
 
@@ -312,6 +341,26 @@ def test_persons_moved_counts_each_citizen_once():
     assert persons_moved(cr, to=["self_supporting"], **period) == 1
     assert persons_moved(cr, to=["self_supporting", "flex_job"], **period) == 2
     assert persons_moved(cr, to=["self_supporting"], **{**period, "to_year": 2014 + 1 / 52}) == 0
+
+
+def test_exit_rate_is_moves_over_the_person_weeks_in_the_origin():
+    h = np.full((11, 3), AR, dtype=np.int8)
+    h[2:, 0] = SS
+    h[4:, 0] = AR  # back ...
+    h[6:, 0] = SS  # ... and out again: two moves to self-support
+    h[3:, 1] = FJ
+    cr = _case_run(h)
+    stocks = {f"stock_{s.name.lower()}": (h[1:] == s).sum(axis=1) for s in State}
+    cr.strategy.result = RunResult(
+        cr.strategy.result.scenario, pd.DataFrame(stocks), cr.strategy.result.flows, {}
+    )
+    period = {"origin": "activity_ready", "from_year": 2014, "to_year": 2014 + 10 / 52}
+    # activity-ready at the end of weeks 0..9: citizen 0 in 3 of them, citizen 1 in 2, citizen 2 in 10
+    assert exit_rate(cr, to=["self_supporting"], **period) == pytest.approx(2 / 15)
+    assert exit_rate(cr, to=["self_supporting", "flex_job"], **period) == pytest.approx(3 / 15)
+    # the first week alone: no move, one week each for the three
+    assert exit_rate(cr, to=["self_supporting"], **{**period, "to_year": 2014 + 1 / 52}) == 0.0
+    assert exit_rate(cr, to=["self_supporting"], **{**period, "origin": "job_ready"}) == 0.0
 
 
 def test_cohort_measures_and_halving():
