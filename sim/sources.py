@@ -252,7 +252,9 @@ SOURCES = {
             "April 2016",
             "https://bm.dk/nyheder-presse/nyheder/2016/04/effektanalyse-virksomhedspraktik-virker/",
             "cash-benefit recipients aged 30+: after a private company internship the exit rate to "
-            "employment is about 84 % higher, after a public one about 65 % (other activation: 27 %)",
+            "employment is about 84 % higher, after a public one about 65 % (other activation: 27 %); "
+            "without an internship comparable recipients would be 40 % in work only after 156 "
+            "(private) or 208 (public) weeks of unemployment",
         ),
         Source(
             "Jobindsats 2019",
@@ -401,6 +403,26 @@ SOURCES = {
             "review of caseworker factors: moderate evidence that smaller caseloads raise job chances; "
             "continuity and the caseworker's belief in the citizen matter; no per-meeting effect on "
             "health or social barriers is quantified",
+        ),
+        Source(
+            "Rambøll mentor RCT 2014",
+            "Evaluering af mentorindsats til unge uden uddannelse og job",
+            "Michael Svarer, Michael Rosholm, Louis Havn and Lars Høeberg (Rambøll) for STAR",
+            "October 2014",
+            "https://star.dk/om-styrelsen/nyt/nyheder/2014/11/mentorstoette-faar-flere-udsatte-i-uddannelse-eller-i-job/",
+            "randomised trial in 13 job centres, 2012-2013, cash-benefit recipients aged 18-29 without "
+            "a qualifying education in match group 2 (the later activity-ready): a year after the start "
+            "about 5 % of the control group were in a job and 12 % in education (7 % and 16 % with a mentor)",
+        ),
+        Source(
+            "Beskæftigelsesministeriet 2018",
+            "Notat: Udvikling kontanthjælpsmodtagere (answer to BEU Alm.del 2017-18 spm. 326), table 1",
+            "Beskæftigelsesministeriet",
+            "4 April 2018",
+            "https://ft.dk/samling/20171/almdel/beu/spm/326/svar/1478614/1876382/index.htm",
+            "of the 162,200 in the cash-benefit system in April 2016, 97,500 (60 %) were still in it in "
+            "November 2017; of the 64,700 who had left, 20,200 were in employment, 13,200 in education, "
+            "9,300 self-supporting and 22,100 on another benefit",
         ),
         Source(
             "Municipal tax rates",
