@@ -654,7 +654,15 @@ class Strategy(Section):
         doc="multiplier on programme referrals at meetings",
     )
     screening_cost_dkk: float = param(1_500.0, "nonneg", unit="DKK/screening", source=ASSUMPTION)
-    team_assessment_cost_dkk: float = param(15_000.0, "nonneg", unit="DKK/assessment", source=ASSUMPTION)
+    team_assessment_cost_dkk: float = param(
+        6_000.0,
+        "nonneg",
+        unit="DKK/assessment",
+        source="MPLOY 2015: municipalities put the work on a case taken to a rehabilitation team at about "
+        "20 effective working hours; at the caseworker cost of Municipal budgets (0.485 mio. DKK a year, "
+        "about 1,650 working hours) that is about 6,000 DKK",
+        doc="an interdisciplinary team assessment with case conference (Hjørring's method)",
+    )
     integrated_cost_weekly_dkk: float = param(
         400.0,
         "nonneg",

@@ -425,6 +425,17 @@ SOURCES = {
             "9,300 self-supporting and 22,100 on another benefit",
         ),
         Source(
+            "MPLOY 2015",
+            "Processen for sager, der skal behandles i et rehabiliteringsteam: sagsbehandlingstrin og "
+            "sagsbehandlingstider (BEU Alm.del 2014-15, 2. samling, bilag 31)",
+            "MPLOY for Styrelsen for Arbejdsmarked og Rekruttering",
+            "23 December 2015",
+            "http://www.cabiweb.dk/materialer/andres-udgivelser/2015/processen-for-sager-der-behandles-i-et-rehabiliteringsteam/",
+            "285 cases in nine municipalities: the municipalities themselves put their work on a case taken "
+            "to a rehabilitation team at about 20 effective working hours; the team's own handling takes "
+            "a little over a month",
+        ),
+        Source(
             "Municipal tax rates",
             "Kommunale skatteprocenter",
             "Danmarks Statistik; Skatteministeriet",

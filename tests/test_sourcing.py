@@ -40,7 +40,6 @@ NOT_YET_SOURCED = {
     "strategy.integrated_cost_weekly_dkk",
     "strategy.monitoring_cost_weekly_dkk",
     "strategy.screening_cost_dkk",
-    "strategy.team_assessment_cost_dkk",
 }
 
 
