@@ -358,17 +358,13 @@ def _report_text(
             "",
         ]
         out += [
-            f"- **{r.target}**: {note}"
-            for r, note in zip(checks.itertuples(), _check_notes(targets), strict=True)
+            f"- **{r.target}**: {c.note or 'no note'}"
+            for r, c in zip(checks.itertuples(), targets.checks, strict=True)
         ]
     out += ["", "## Figures the model does not produce", ""]
     out += [f"- {n.figure}: {n.reason}" for n in targets.not_modelled]
     out += ["", "Plots: " + ", ".join(f"`fit_{c}.png`" for c in targets.cases), ""]
     return "\n".join(out)
-
-
-def _check_notes(targets: Targets) -> list[str]:
-    return [c.note or "no note" for c in targets.checks]
 
 
 def _loo_text(loo: pd.DataFrame, full: pd.DataFrame) -> str:
