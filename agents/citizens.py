@@ -40,6 +40,7 @@ COLUMNS: dict[str, type] = {
     "assessment": np.float32,  # progress of a work-capacity assessment, in meetings
     "programme": np.int8,  # 0 none, 1 job-search course, 2 internship
     "programme_end": np.int32,
+    "course_done": np.bool_,  # finished a job-search course in the current benefit period
     "employer": np.int32,  # employer of a job or internship, -1 if none
     "earnings": np.float32,  # DKK per week while in a job
     "last_benefit": np.int8,  # benefit state before the last exit
@@ -91,6 +92,7 @@ class CitizenArrays:
     assessment: np.ndarray
     programme: np.ndarray
     programme_end: np.ndarray
+    course_done: np.ndarray
     employer: np.ndarray
     earnings: np.ndarray
     last_benefit: np.ndarray

@@ -280,6 +280,7 @@ class Citizen(mesa.Agent):
             self.assessment = float(math.floor(rnd.random() * b.assessment_meetings))
         self.programme = PROGRAMME_NONE
         self.programme_end = NEVER
+        self.course_done = False  # finished a job-search course in the current benefit period
         self.employer: Employer | None = None  # of a job or an internship
         self.earnings = 0.0  # DKK per week in a job
         self.last_benefit = state  # benefit state before the last exit
@@ -358,6 +359,7 @@ class Citizen(mesa.Agent):
             factor = m.params.behaviour.job_search_factor[self.state]
             if factor > 0:
                 intern = m.params.behaviour.internship_hire_multiplier if self.in_internship else 1.0
+                post_course = m.post_course if self.course_done else 1.0
                 # employers weigh a long stint on benefit down, linearly to a floor (Kroft et al. 2013)
                 market = m.params.market
                 stint = min((w - self.benefit_since) / market.duration_hire_weeks, 1.0)
@@ -369,6 +371,7 @@ class Citizen(mesa.Agent):
                     * self.capacity**m.params.market.capacity_exponent
                     * m.willingness
                     * intern
+                    * post_course
                 )
                 m.search_strength += self.strength
 
@@ -523,19 +526,18 @@ class Citizen(mesa.Agent):
             self.programme_end = w + b.course_weeks - 1
 
     def programme_week(self, new: State) -> None:
-        """A week of a course (effort up, skills barrier down) or an internship; end it when due."""
+        """A week of a course or an internship; end it when due (a finished course is remembered)."""
         m = self.model
-        w, b = m.week, m.params.behaviour
+        w = m.week
         if self.programme == PROGRAMME_COURSE:
-            self.effort = min(self.effort_at(w) + b.course_effort_gain * m.programme_gain, 1.0)
-            self.effort_week = w
-            self.skills = max(self.skills - b.course_skills_reduction * m.programme_gain, 0.0)
             m.in_course += 1
         else:
             m.in_internship += 1
         if self.programme_end <= w:
             if self.programme == PROGRAMME_INTERNSHIP and new != SELF_SUPPORTING:
                 self.employer = None
+            if self.programme == PROGRAMME_COURSE:
+                self.course_done = True
             self.programme = PROGRAMME_NONE
 
     def relapse_hazard(self, week: int) -> float:
@@ -644,6 +646,7 @@ class Citizen(mesa.Agent):
         if weeks >= bud.refund_reset_weeks:
             self.wob_base = 0
         self.benefit_since = w
+        self.course_done = False
         self.effort = self.effort_floor(state)
         self.effort_week = w
 
@@ -744,7 +747,9 @@ class ReferenceMunicipality(mesa.Model):
         self.courses_for_ar = on and st.courses_for_activity_ready
         self.internship_multiplier = eff.enterprise_internship_multiplier if enterprise else 1.0
         self.social_multiplier = eff.integrated_social_multiplier if self.integrated else 1.0
-        self.programme_gain = eff.monitoring_programme_multiplier if monitoring else 1.0
+        gain = eff.monitoring_programme_multiplier if monitoring else 1.0
+        # a finished course's effect on hiring, its excess over 1 strengthened by monitoring
+        self.post_course = 1 + (sc.behaviour.post_course_hire_multiplier - 1) * gain
         self.conversion = sc.market.internship_conversion
         if enterprise:
             self.conversion *= eff.enterprise_conversion_multiplier

@@ -86,6 +86,7 @@ def enter_benefit(m: "Municipality", ids: np.ndarray, w: int) -> None:
     reset = self_supported >= bud.refund_reset_weeks
     c.wob_base[ids[reset]] = 0
     c.benefit_since[ids] = w
+    c.course_done[ids] = False
     set_settle_week(m, ids)
     c.effort[ids] = m.effort_floor_of_state[c.state[ids]]  # a new period starts at its state's floor
     c.effort_week[ids] = w

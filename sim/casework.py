@@ -267,24 +267,20 @@ def meeting_effects(m: "Municipality", wk: Week) -> None:
 
 
 def programmes(m: "Municipality", wk: Week) -> None:
-    """Courses raise effort and skills each week; programmes end when their weeks are over.
+    """Programmes end when their weeks are over; a finished course is remembered.
 
-    A job-search course adds ``course_effort_gain`` to effort and takes ``course_skills_reduction``
-    off the skills barrier each week (× ``monitoring_programme_multiplier`` under supplier
-    monitoring). An internship that ends without a job releases its host firm.
+    A job-search course has no effect while it runs; when it ends, the citizen is marked as having
+    finished one in the current benefit period, and employers weigh them by
+    ``post_course_hire_multiplier`` until the period ends (:func:`job_finding`). An internship
+    that ends without a job releases its host firm.
     """
-    c, sc, w, case = m.citizens, m.params, wk.index, wk.case
-    b = sc.behaviour
-    gain = sc.effects.monitoring_programme_multiplier if wk.levers.supplier_monitoring else 1.0
+    c, w, case = m.citizens, wk.index, wk.case
     active = case[c.programme[case] != PROGRAMME_NONE]
     course = active[c.programme[active] == PROGRAMME_COURSE]
-    e = effort(m, course, w)
-    c.effort[course] = np.minimum(e + b.course_effort_gain * gain, 1.0)
-    c.effort_week[course] = w
-    c.skills[course] = np.maximum(c.skills[course] - b.course_skills_reduction * gain, 0)
     m.records.in_course[w] = course.size
     m.records.in_internship[w] = active.size - course.size
     ended = active[c.programme_end[active] <= w]
+    c.course_done[ended[c.programme[ended] == PROGRAMME_COURSE]] = True
     c.programme[ended] = PROGRAMME_NONE
     intern_ended = ended[wk.new[ended] != State.SELF_SUPPORTING]
     c.employer[intern_ended] = -1

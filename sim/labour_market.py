@@ -66,7 +66,9 @@ def job_finding(m: "Municipality", wk: Week) -> None:
     A seeker's weight is the state's ``job_search_factor`` × the weight of the time on benefit
     (:func:`duration_weight`) × effort × capacity^``capacity_exponent`` × employers' willingness
     (``enterprise_willingness`` when enterprise-oriented) × ``internship_hire_multiplier`` in an
-    internship; each ordinary unemployed weighs 1 (their
+    internship × ``post_course_hire_multiplier`` after a job-search course finished in the current
+    benefit period (its excess over 1 × ``monitoring_programme_multiplier`` under supplier
+    monitoring); each ordinary unemployed weighs 1 (their
     number: unemployment × labour force × ``ordinary_unemployed_share``). A seeker is hired with
     ``1 − exp(−V · weight / (ordinary + Σ weights))`` for the week's V vacancies, by a firm drawn by
     its vacancies (an intern by the host). An internship ending this week becomes a job with
@@ -88,6 +90,8 @@ def job_finding(m: "Municipality", wk: Week) -> None:
     total_v = float(vacancies.sum())
     willingness = eff.enterprise_willingness if lv.enterprise_oriented else 1.0
     intern = c.programme[seek] == PROGRAMME_INTERNSHIP
+    monitored = eff.monitoring_programme_multiplier if lv.supplier_monitoring else 1.0
+    post_course = 1 + (b.post_course_hire_multiplier - 1) * monitored
     # the time on benefit is only read when duration dependence is on
     on_benefit = 1.0 if mk.duration_hire_floor == 1.0 else duration_weight(mk, w - c.benefit_since[seek])
     strength = (
@@ -97,6 +101,7 @@ def job_finding(m: "Municipality", wk: Week) -> None:
         * c.capacity[seek] ** mk.capacity_exponent
         * willingness
         * np.where(intern, b.internship_hire_multiplier, 1.0)
+        * np.where(c.course_done[seek], post_course, 1.0)
     )
     ordinary = m.cycle.unemployment[w] / 100 * sc.population.labour_force * mk.ordinary_unemployed_share
     p = -np.expm1(-total_v * strength / (ordinary + strength.sum()))

@@ -257,6 +257,17 @@ SOURCES = {
             "(private) or 208 (public) weeks of unemployment",
         ),
         Source(
+            "KORA 2013",
+            "Effekter af kurser med vejledning og særligt tilrettelagt opkvalificering for ledige. "
+            "En oversigt over danske og internationale kvantitative studier",
+            "Jacob Nielsen Arendt, KORA, for Arbejdsmarkedsstyrelsen",
+            "July 2013",
+            "http://www.kora.dk/udgivelser/udgivelse/i7921/",
+            "a review of Danish and international studies of courses for the unemployed: strong "
+            "evidence of marked lock-in while the course runs, positive effects after it that in the "
+            "longer run do not make up for the lock-in; conflicting evidence on job-search courses",
+        ),
+        Source(
             "Jobindsats 2019",
             "Stor forskel på, hvor mange der forlader offentlig forsørgelse efter virksomhedspraktik",
             "Nyt om beskæftigelse (nb-beskaeftigelse.dk), from Jobindsats figures",

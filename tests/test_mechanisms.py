@@ -135,6 +135,37 @@ def test_duration_dependence_keeps_the_long_term_recipients_on_benefit_longer(sc
     assert stock_on > stock_off
 
 
+def test_a_finished_course_raises_hiring_for_the_rest_of_the_benefit_period(scenario):
+    # Beskæftigelsesministeriet 2016: exits to employment about 27 % faster after other activation
+    def job_ready_exits(probability: float, multiplier: float) -> pd.DataFrame:
+        sc = with_section(
+            scenario.baseline(),
+            "behaviour",
+            course_probability=probability,
+            post_course_hire_multiplier=multiplier,
+        )
+        return Municipality(sc, agent_views=False).run().weekly
+
+    none_low, none_high = job_ready_exits(0.0, 1.0), job_ready_exits(0.0, 3.0)
+    pd.testing.assert_frame_equal(none_low, none_high)  # no course, nothing to remember
+    low, high = job_ready_exits(0.5, 1.0), job_ready_exits(0.5, 3.0)
+    exits = "flow_job_ready_to_self_supporting"
+    assert high[exits].iloc[:52].sum() > 1.06 * low[exits].iloc[:52].sum()
+
+
+def test_a_new_benefit_period_forgets_the_finished_course(scenario):
+    sc = with_section(scenario.baseline(), "behaviour", course_probability=0.5)
+    m = Municipality(sc, agent_views=False)
+    remembered = 0
+    for _ in range(80):
+        m.step()
+        c, w = m.citizens, m.week - 1
+        new_period = np.flatnonzero(c.benefit_since[: c.n] == w)
+        assert not c.course_done[new_period].any()
+        remembered += int(c.course_done[: c.n].sum())
+    assert remembered > 0
+
+
 LEVERS = {
     "extra_caseworkers": 10,
     "target_caseload": 45.0,

@@ -19,9 +19,7 @@ from raaderum.sim.sources import SOURCES
 #: Unsourced parameters on a lever's path (issue 15 is open until this is empty).
 NOT_YET_SOURCED = {
     "behaviour.continuity_floor",
-    "behaviour.course_effort_gain",
     "behaviour.course_probability",
-    "behaviour.course_skills_reduction",
     "behaviour.education_meeting_multiplier",
     "behaviour.internship_min_capacity",
     "behaviour.internship_probability",

@@ -20,8 +20,8 @@ def flat_baselines():
 
     The laws stay as they are at the start: a dated reform inside the horizon (the contact rules
     of 2020) is a change from outside the model's flows, not a drift of them. With the 2020
-    rules in force from 2020 the resource-course stock ends 11 % below its start (7.9 % without),
-    because fewer meetings fall due and fewer assessments are completed.
+    rules in force from 2020 the resource-course stock ends 2.6 % above its start (0.9 % without;
+    its largest yearly drift is 7.4 % either way).
     """
     sc = default_scenario().baseline().replace(cycle=Cycle(scenario="flat"))
     sc = sc.with_values({"staff.individual_contact_from_year": sc.end_year + 1})
