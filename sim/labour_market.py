@@ -118,8 +118,7 @@ def job_finding(m: "Municipality", wk: Week) -> None:
     conv = mk.internship_conversion * m.firm_demand[w, c.employer[ending]]
     if lv.enterprise_oriented:
         conv = conv * eff.enterprise_conversion_multiplier
-    if lv.supplier_monitoring:
-        conv = conv * eff.monitoring_programme_multiplier
+    conv = conv * monitored
     converted = ending[m.streams.uniform("internship_to_job", w, ending) < np.minimum(conv, 1.0)]
     exit_to_job(m, wk, converted, c.employer[converted].copy())
     m.records.vacancies[w] = total_v
