@@ -41,11 +41,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from joblib import Parallel, delayed
+from joblib import Parallel
 from scipy.linalg import cholesky, solve_triangular
 from scipy.spatial.distance import cdist
 from scipy.special import logsumexp
 
+from .journal import Journal, task_key
 from .space import ParameterSpace
 
 log = logging.getLogger(__name__)
@@ -88,7 +89,7 @@ class AbcResult:
         df["distance"] = self.distances
         return df
 
-    def posterior_sample(self, n: int, seed: int) -> pd.DataFrame:
+    def posterior_sample(self, n: int, seed: int | np.random.SeedSequence) -> pd.DataFrame:
         """``n`` rows resampled by weight (multinomial, with ``default_rng(seed)``).
 
         Args:
@@ -202,13 +203,14 @@ def abc_smc(
     *,
     population: int,
     generations: int,
-    seed: int,
+    seed: int | np.random.SeedSequence,
     jobs: int = 1,
     batch: int | None = None,
     quantile: float = 0.5,
     max_simulations: int | None = None,
     min_acceptance: float = 0.02,
     progress: Callable[[str], None] | None = None,
+    journal: Journal | None = None,
 ) -> AbcResult:
     """Approximate posterior of ``space`` given the data behind ``distance``, by ABC-SMC.
 
@@ -230,13 +232,16 @@ def abc_smc(
         space: The parameters and their priors.
         population: Accepted particles per generation.
         generations: Generations to run, including generation 0 (the prior).
-        seed: Seeds every proposal and simulation.
+        seed: Seeds every proposal and simulation: an int ``n`` stands for ``SeedSequence(n)``;
+            the spawn keys below are appended to a SeedSequence's own.
         jobs: Parallel workers for joblib (1: a plain loop). Results do not depend on it.
         batch: Proposals simulated together (default ``population``). Results depend on it.
         quantile: Level of the weighted quantile of the previous distances used as threshold.
         max_simulations: Budget of simulations over all generations (None: no budget).
         min_acceptance: Stop when a generation's acceptance rate falls below this.
         progress: Called with one line after each complete generation.
+        journal: Distances already simulated (a resumed calibration) and where to record new
+            ones, keyed by the proposal and its seed.
 
     Returns:
         The last complete generation and the per-generation history.
@@ -259,22 +264,28 @@ def abc_smc(
     if len(space) < 1:
         raise ValueError("the parameter space is empty")
 
+    root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+    journal = journal if journal is not None else Journal()
+
+    def child(*key: int) -> np.random.SeedSequence:
+        return np.random.SeedSequence(
+            root.entropy, spawn_key=(*root.spawn_key, *key), pool_size=root.pool_size
+        )
+
     low = np.array([p.low for p in space.parameters])
     high = np.array([p.high for p in space.parameters])
     total = 0
     history: list[_Generation] = []
 
     def simulate(theta: np.ndarray, t: int, first: int, parallel: Parallel | None) -> np.ndarray:
-        seeds = [np.random.SeedSequence(seed, spawn_key=(1, t, first + i)) for i in range(len(theta))]
-        if parallel is None:
-            out = [_evaluate(distance, row, s) for row, s in zip(theta, seeds, strict=True)]
-        else:
-            out = parallel(delayed(_evaluate)(distance, row, s) for row, s in zip(theta, seeds, strict=True))
-        return np.asarray(out, dtype=float)
+        seeds = [child(1, t, first + i) for i in range(len(theta))]
+        keys = [task_key("abc_distance", row, s) for row, s in zip(theta, seeds, strict=True)]
+        calls = [(distance, row, s) for row, s in zip(theta, seeds, strict=True)]
+        return np.asarray(journal.map(_evaluate, calls, keys, parallel), dtype=float)
 
     def generation(t: int, parallel: Parallel | None) -> _Generation:
         nonlocal total
-        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(0, t)))
+        rng = np.random.default_rng(child(0, t))
         prev = history[-1] if history else None
         if prev is None:
             kernel, epsilon = None, math.inf
@@ -331,7 +342,7 @@ def abc_smc(
             progress(msg)
         return gen
 
-    with Parallel(n_jobs=jobs) if jobs != 1 else contextlib.nullcontext() as parallel:
+    with Parallel(n_jobs=jobs, return_as="generator") if jobs != 1 else contextlib.nullcontext() as parallel:
         for t in range(generations):
             try:
                 history.append(generation(t, parallel))

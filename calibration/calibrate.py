@@ -1,8 +1,9 @@
 """``raaderum calibrate``: point estimate, posterior sample, fit report and leave-one-case-out.
 
-Every stage is seeded from one root seed and its results do not depend on the number of jobs:
-the same settings reproduce the shipped parameters (``calibration/fitted.toml``) and posterior
-(``calibration/posterior.parquet``).
+Every stage is seeded from one root seed and its results do not depend on the number of jobs.
+A killed calibration resumes: every finished simulation is kept in a journal beside the output
+(:mod:`raaderum.calibration.journal`) and the same command reads them back instead of running
+them again, writing what an uninterrupted run would have written.
 """
 
 import json
@@ -22,6 +23,7 @@ from joblib import Parallel, delayed
 from ..sim.files import atomic_folder
 from .abc import abc_smc
 from .cases import CASES, CaseRun, run_case
+from .journal import Journal, code_fingerprint, journal_folder
 from .objective import case_seeds, measure_targets, replication_seeds, simulate
 from .refine import Refinement, refine_case_parameters, refinement_table
 from .report import markdown_table, plot_case, target_table
@@ -123,6 +125,7 @@ def leave_one_out(
     settings: Settings,
     jobs: int,
     progress: Callable[[str], None] | None,
+    journal: Journal | None = None,
 ) -> pd.DataFrame:
     """For each case: fit on the others, predict the held-out case's targets; one row per target."""
     rows = []
@@ -139,9 +142,10 @@ def leave_one_out(
             batch=settings.batch,
             start=space.start(),
             progress=progress,
+            journal=journal,
         )
         held_targets = targets.for_cases([held])
-        runs = [mean_moments([r]) for r in evaluate([fit.best], held_targets, space, seeds, jobs)[0]]
+        runs = [mean_moments([r]) for r in evaluate([fit.best], held_targets, space, seeds, jobs, journal)[0]]
         table = target_table(held_targets, runs)
         table.insert(0, "held_out", held)
         table["distance_held_out"] = distance(held_targets, mean_moments(runs))
@@ -160,8 +164,14 @@ def calibrate(
     loo: bool = False,
     posterior: bool = True,
     progress: Callable[[str], None] | None = None,
+    resumable: bool = True,
 ) -> dict[str, Any]:
     """Run the calibration and write its outputs to ``out_dir`` (all or nothing).
+
+    With ``resumable`` (the default), every finished simulation is appended to a journal beside
+    ``out_dir`` (:func:`~raaderum.calibration.journal.journal_folder`); if the run is killed, the
+    same call reads them back and gives the same outputs as an uninterrupted run. The journal is
+    deleted once the outputs are in place.
 
     The point estimate is the SMM's, with each parameter that moves only some cases' runs
     (case-limited, acting in some cases only, or a case's own value) then refitted to those
@@ -174,7 +184,11 @@ def calibrate(
     ``loo_targets.csv`` and ``loo_report.md``.
 
     Returns:
-        A summary: fitted values, distance, targets within tolerance.
+        A summary: fitted values, distance, targets within tolerance, and ``resumed``, the
+        simulations read from a journal instead of run.
+
+    Raises:
+        JournalMismatchError: The journal beside ``out_dir`` is another calibration's (other code).
     """
     space, targets = load_space(), load_targets()
     if cases:
@@ -183,6 +197,7 @@ def calibrate(
             raise ValueError(f"unknown case(s) {', '.join(unknown)}; valid: {', '.join(CASES)}")
         targets = targets.for_cases(cases)
     with atomic_folder(out_dir, "calibration") as tmp:
+        journal = Journal(journal_folder(out_dir), {"code": code_fingerprint()}) if resumable else Journal()
         fit = fit_smm(
             space,
             targets,
@@ -193,6 +208,7 @@ def calibrate(
             batch=settings.batch,
             start=space.start(),
             progress=progress,
+            journal=journal,
         )
         fit.trials.to_csv(tmp / "smm_trials.csv", index=False)
         best, refinements = refine_case_parameters(
@@ -202,12 +218,13 @@ def calibrate(
             replication_seeds(settings.seed + 2, settings.report_replications),
             jobs,
             progress,
+            journal=journal,
         )
         refinement_table(refinements).to_csv(tmp / "refine_trials.csv", index=False)
         best_distance = fit.best_distance
         if best != fit.best:  # the SMM's distance, on its own seeds, at the refined values
             smm_seeds = replication_seeds(settings.seed, settings.replications)
-            runs = evaluate([best], targets, space, smm_seeds, jobs)[0]
+            runs = evaluate([best], targets, space, smm_seeds, jobs, journal)[0]
             best_distance = distance(targets, mean_moments(runs))
         abc_summary = None
         if posterior:
@@ -220,6 +237,7 @@ def calibrate(
                 jobs=jobs,
                 max_simulations=settings.abc_max_simulations,
                 progress=progress,
+                journal=journal,
             )
             result.table().to_csv(tmp / "abc_particles.csv", index=False)
             result.posterior_sample(settings.posterior_draws, settings.seed).to_parquet(
@@ -238,22 +256,32 @@ def calibrate(
             plot_case(case, case_runs, tmp / f"fit_{case}.png")
         loo_table = None
         if loo:
-            loo_table = leave_one_out(space, targets, settings, jobs, progress)
+            loo_table = leave_one_out(space, targets, settings, jobs, progress, journal)
             loo_table.to_csv(tmp / "loo_targets.csv", index=False)
         _write_fitted(tmp / "fitted.toml", best, best_distance, settings, targets)
         (tmp / "fit_report.md").write_text(
             _report_text(
-                space, targets, best, best_distance, table, abc_summary, settings, refinements, checks
+                space,
+                targets,
+                best,
+                best_distance,
+                table,
+                abc_summary,
+                settings,
+                refinements,
+                checks,
             ),
             encoding="utf-8",
         )
         if loo_table is not None:
             (tmp / "loo_report.md").write_text(_loo_text(loo_table, table), encoding="utf-8")
+    journal.discard()  # the outputs are in place
     return {
         "fitted": best,
         "distance": best_distance,
         "targets": len(table),
         "within": int(table["within"].sum()),
+        "resumed": journal.resumed,
     }
 
 

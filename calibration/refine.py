@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .journal import Journal
 from .smm import evaluate, mean_moments
 from .space import Parameter, ParameterSpace
 from .targets import Targets, distance
@@ -72,9 +73,10 @@ def _distances(
     space: ParameterSpace,
     seeds: list[np.random.SeedSequence],
     jobs: int,
+    journal: Journal | None,
 ) -> list[float]:
     rows = [{**values, p.key: float(x)} for x in xs]
-    return [distance(own, mean_moments(runs)) for runs in evaluate(rows, own, space, seeds, jobs)]
+    return [distance(own, mean_moments(runs)) for runs in evaluate(rows, own, space, seeds, jobs, journal)]
 
 
 def refine_parameter(
@@ -85,21 +87,23 @@ def refine_parameter(
     seeds: list[np.random.SeedSequence],
     jobs: int = 1,
     grid_points: int = GRID_POINTS,
+    journal: Journal | None = None,
 ) -> Refinement:
     """Refit ``p`` alone to the targets ``own``, the other parameters at ``values``.
 
-    An own value missing from ``values`` starts at the shared parameter's value.
+    An own value missing from ``values`` starts at the shared parameter's value. With a
+    ``journal``, replications it holds are read, not run.
     """
     before = float(values.get(p.key, values[p.path]))
     coarse = p.from_unit(np.linspace(0.0, 1.0, grid_points))
     tried = [before, *coarse]
-    dist = _distances(p, tried, values, own, space, seeds, jobs)
+    dist = _distances(p, tried, values, own, space, seeds, jobs, journal)
     k = int(np.argmin(dist[1:]))  # the best coarse point; the fine grid lies between its neighbours
     u = np.linspace(0.0, 1.0, grid_points)
     lo, hi = u[max(k - 1, 0)], u[min(k + 1, grid_points - 1)]
     fine = p.from_unit(np.linspace(lo, hi, grid_points + 2)[1:-1])
     tried += list(fine)
-    dist += _distances(p, fine, values, own, space, seeds, jobs)
+    dist += _distances(p, fine, values, own, space, seeds, jobs, journal)
     best = int(np.argmin(dist))  # ties keep the earliest: the SMM's value first
     return Refinement(
         path=p.key,
@@ -120,6 +124,7 @@ def refine_case_parameters(
     jobs: int = 1,
     progress: Callable[[str], None] | None = None,
     grid_points: int = GRID_POINTS,
+    journal: Journal | None = None,
 ) -> tuple[dict[str, float], list[Refinement]]:
     """Refit every case-limited parameter and own value whose cases have targets.
 
@@ -136,7 +141,7 @@ def refine_case_parameters(
         own = targets.for_cases([c for c in targets.cases if c in p.fitted_to])
         if not own.cases:
             continue
-        r = refine_parameter(p, out, own, space, seeds, jobs, grid_points)
+        r = refine_parameter(p, out, own, space, seeds, jobs, grid_points, journal)
         out[p.key] = r.after
         done.append(r)
         msg = (

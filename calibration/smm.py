@@ -17,8 +17,10 @@ from dataclasses import dataclass
 import numpy as np
 import optuna
 import pandas as pd
-from joblib import Parallel, delayed
+from joblib import Parallel
 
+from ..sim.streams import fresh_seed_sequence
+from .journal import Journal, task_key
 from .objective import replication_seeds, simulate
 from .space import ParameterSpace
 from .targets import Targets, distance
@@ -59,15 +61,23 @@ def evaluate(
     space: ParameterSpace,
     seeds: list[np.random.SeedSequence],
     jobs: int,
+    journal: Journal | None = None,
 ) -> list[list[dict[str, float]]]:
-    """Simulated targets of each parameter row, one dict per replication seed (parallel over both)."""
-    tasks = [(i, s) for i in range(len(rows)) for s in seeds]
-    if jobs == 1:
-        flat = [simulate(rows[i], targets, s, space) for i, s in tasks]
-    else:
-        flat = Parallel(n_jobs=jobs)(delayed(simulate)(rows[i], targets, s, space) for i, s in tasks)
+    """Simulated targets of each parameter row, one dict per replication seed (parallel over both).
+
+    With a ``journal``, replications it holds are read, not run, and new ones are added to it.
+    """
+    calls = [(row, targets, s, space) for row in rows for s in seeds]
+    keys = [moments_key(row, s, targets) for row, _, s, _ in calls]
+    parallel = Parallel(n_jobs=jobs, return_as="generator") if jobs > 1 else None
+    flat = (journal if journal is not None else Journal()).map(simulate, calls, keys, parallel)
     r = len(seeds)
     return [flat[i * r : (i + 1) * r] for i in range(len(rows))]
+
+
+def moments_key(values: Mapping[str, float], seed: np.random.SeedSequence, targets: Targets) -> str:
+    """Journal key of one replication: parameter values, seed and the targets measured."""
+    return task_key("moments", values, seed, [t.id for t in targets])
 
 
 def _suggest(trial: optuna.Trial, space: ParameterSpace) -> dict[str, float]:
@@ -83,11 +93,12 @@ def fit_smm(
     *,
     trials: int,
     replications: int,
-    seed: int,
+    seed: int | np.random.SeedSequence,
     jobs: int = 1,
     batch: int = 8,
     start: Mapping[str, float] | None = None,
     progress: Callable[[str], None] | None = None,
+    journal: Journal | None = None,
 ) -> SmmResult:
     """Minimise the SMM distance over ``space`` with optuna's TPE sampler.
 
@@ -96,27 +107,39 @@ def fit_smm(
         targets: The targets (only their cases are run).
         trials: Parameter sets to evaluate.
         replications: Common seeds per parameter set.
-        seed: Seeds the sampler and the replications.
+        seed: Seeds the sampler and the replications. An int ``n`` gives the sampler seed ``n``
+            and the replications ``SeedSequence(n).spawn(replications)``; a SeedSequence gives
+            its first two children: the sampler's (its 32-bit state) and the replications' parent.
         jobs: Parallel workers (results do not depend on it).
         batch: Parameter sets proposed and evaluated together.
         start: Parameter values evaluated first (e.g. the current defaults).
         progress: Called with a line after each batch.
+        journal: Replications already run (a resumed calibration) and where to record new ones.
+
+    optuna logs every trial at INFO level on its own logger; the command line quiets it, this
+    function leaves logging as it finds it.
     """
-    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    if isinstance(seed, np.random.SeedSequence):
+        sampler_seq, replication_seq = fresh_seed_sequence(seed).spawn(2)
+        sampler_seed = int(sampler_seq.generate_state(1)[0])
+        seeds = fresh_seed_sequence(replication_seq).spawn(replications)
+    else:
+        sampler_seed, seeds = seed, replication_seeds(seed, replications)
     sampler = optuna.samplers.TPESampler(
-        seed=seed, multivariate=True, constant_liar=True, n_startup_trials=min(2 * batch, trials)
+        seed=sampler_seed, multivariate=True, constant_liar=True, n_startup_trials=min(2 * batch, trials)
     )
     study = optuna.create_study(direction="minimize", sampler=sampler)
     if start:
         study.enqueue_trial({p.path: float(np.clip(start[p.path], p.low, p.high)) for p in space.parameters})
-    seeds = replication_seeds(seed, replications)
     records: list[dict[str, float]] = []
     moments: dict[int, dict[str, float]] = {}
     done = 0
     while done < trials:
         asked = [study.ask() for _ in range(min(batch, trials - done))]
         rows = [_suggest(t, space) for t in asked]
-        for trial, row, runs in zip(asked, rows, evaluate(rows, targets, space, seeds, jobs), strict=True):
+        for trial, row, runs in zip(
+            asked, rows, evaluate(rows, targets, space, seeds, jobs, journal), strict=True
+        ):
             means = mean_moments(runs)
             d = distance(targets, means)
             study.tell(trial, d)

@@ -111,8 +111,9 @@ def _parser() -> argparse.ArgumentParser:
         description="Fit the parameters of calibration/space.toml to the targets of "
         "calibration/targets.toml: a simulated-method-of-moments point estimate (optuna), with each "
         "parameter limited to one case then refitted to that case's targets alone, an ABC-SMC "
-        "posterior sample, and a fit report with a plot per case. The defaults reproduce the shipped "
-        "parameters (calibration/fitted.toml).",
+        "posterior sample, and a fit report with a plot per case. Every finished simulation is kept "
+        "in a journal beside the output folder: a killed calibration resumes when the same command "
+        "is run again, and writes what an uninterrupted run would have.",
     )
     cal.add_argument(
         "--cases", nargs="+", metavar="CASE", help="cases to fit (default: all): " + ", ".join(CASE_NAMES)
@@ -131,6 +132,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     cal.add_argument(
         "--out", type=Path, metavar="DIR", help="output folder (default: ./raaderum-out/calibration/)"
+    )
+    cal.add_argument(
+        "--restart",
+        action="store_true",
+        help="discard the journal of an unfinished calibration to the same folder and start afresh",
     )
     cal.add_argument("-v", "--verbose", action="store_true", help="log progress")
     dash = sub.add_parser(
@@ -429,7 +435,10 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _calibrate(args: argparse.Namespace) -> int:
+    import optuna
+
     from ..calibration.calibrate import Settings, calibrate
+    from ..calibration.journal import discard_journal, journal_folder
     from ..calibration.space import load_space
     from ..calibration.targets import load_targets
 
@@ -453,7 +462,10 @@ def _calibrate(args: argparse.Namespace) -> int:
     if args.seed is not None:
         settings = dataclasses.replace(settings, seed=args.seed)
     out = args.out or Path("raaderum-out") / "calibration"
+    optuna.logging.set_verbosity(optuna.logging.WARNING)  # not a line per SMM trial
     try:
+        if args.restart:
+            discard_journal(out)
         summary = calibrate(
             out,
             cases=args.cases,
@@ -465,6 +477,16 @@ def _calibrate(args: argparse.Namespace) -> int:
         )
     except ScenarioError as exc:
         return _error(exc)
+    except KeyboardInterrupt:
+        folder = journal_folder(out)
+        if folder.is_dir():
+            print(
+                f"\nraaderum: finished simulations are kept in {folder}; run the same command to resume",
+                file=sys.stderr,
+            )
+        raise
+    if summary["resumed"]:
+        print(f"Resumed: {summary['resumed']} simulations read from the journal instead of run.")
     print(
         f"Fitted {len(summary['fitted'])} parameters; distance {summary['distance']:.3f}; "
         f"{summary['within']} of {summary['targets']} targets within tolerance."
