@@ -23,6 +23,7 @@ from joblib import Parallel, delayed
 from ..sim.files import atomic_folder
 from .abc import abc_smc
 from .cases import CASES, CaseRun, run_case
+from .identify import distance_slices, identifiability, identifiability_text
 from .journal import Journal, code_fingerprint, journal_folder
 from .objective import case_seeds, measure_targets, replication_seeds, simulate
 from .refine import Refinement, refine_case_parameters, refinement_table
@@ -50,6 +51,8 @@ class Settings:
         report_replications: Seeds for the fit report at the fitted values; as many seeds, from
             a stream of their own, for the refit after the SMM (:mod:`raaderum.calibration.refine`).
         loo_trials: SMM trials of each leave-one-case-out fit.
+        identify_points: Grid points of each parameter's distance slice at the fitted values, on
+            the SMM's seeds (:mod:`raaderum.calibration.identify`); 0 skips the slices.
     """
 
     seed: int = 2026
@@ -62,6 +65,7 @@ class Settings:
     posterior_draws: int = 200
     report_replications: int = 8
     loo_trials: int = 48
+    identify_points: int = 5
 
     def with_budget(self, budget: int) -> "Settings":
         """Settings scaled to ``budget`` SMM trials (ABC and leave-one-out in proportion)."""
@@ -179,7 +183,8 @@ def calibrate(
 
     Writes ``fitted.toml``, ``posterior.parquet`` (columns = parameter paths, usable as an
     experiment's ``[[uncertain]] posterior``), ``smm_trials.csv``, ``refine_trials.csv``,
-    ``abc_particles.csv``, ``fit_targets.csv``, ``fit_report.md``, one ``fit_<case>.png`` per case
+    ``abc_particles.csv``, ``identifiability.csv``, ``fit_targets.csv``, ``fit_report.md``, one
+    ``fit_<case>.png`` per case
     and, with ``loo``,
     ``loo_targets.csv`` and ``loo_report.md``.
 
@@ -226,7 +231,17 @@ def calibrate(
             smm_seeds = replication_seeds(settings.seed, settings.replications)
             runs = evaluate([best], targets, space, smm_seeds, jobs, journal)[0]
             best_distance = distance(targets, mean_moments(runs))
+        slices = None
+        if settings.identify_points:
+            smm_seeds = replication_seeds(settings.seed, settings.replications)
+            slices = distance_slices(best, space, targets, smm_seeds, jobs, settings.identify_points, journal)
+            slices.to_csv(tmp / "identify_slices.csv", index=False)
+            msg = f"distance slices: {len(slices)} points on {settings.replications} seeds"
+            log.info(msg)
+            if progress:
+                progress(msg)
         abc_summary = None
+        particles, weights = None, None
         if posterior:
             result = abc_smc(
                 partial(_abc_distance, space=space, targets=targets),
@@ -245,6 +260,11 @@ def calibrate(
             )
             abc_summary = result.summary()
             abc_summary.to_csv(tmp / "posterior_summary.csv")
+            particles, weights = result.table()[space.names], result.weights
+        identified = None
+        if slices is not None:
+            identified = identifiability(slices, space, targets, particles, weights)
+            identified.to_csv(tmp / "identifiability.csv", index=False)
         seeds = replication_seeds(settings.seed + 1, settings.report_replications)
         per_seed, by_case = report_runs(best, targets, space, seeds, jobs)
         table = target_table(targets, per_seed)
@@ -270,6 +290,7 @@ def calibrate(
                 settings,
                 refinements,
                 checks,
+                identified,
             ),
             encoding="utf-8",
         )
@@ -283,6 +304,59 @@ def calibrate(
         "within": int(table["within"].sum()),
         "resumed": journal.resumed,
     }
+
+
+def shipped_posterior_path() -> Path:
+    """Path of the shipped posterior sample, ``calibration/posterior.parquet``."""
+    return Path(str(resources.files("raaderum.calibration") / "posterior.parquet"))
+
+
+def identify_shipped(
+    out_dir: str | Path,
+    *,
+    cases: Sequence[str] | None = None,
+    settings: Settings = Settings(),
+    jobs: int = 1,
+    progress: Callable[[str], None] | None = None,
+    resumable: bool = True,
+) -> pd.DataFrame:
+    """Which parameters the targets pin down, at the shipped fit and posterior (``--identify``).
+
+    Runs the distance slices of :mod:`raaderum.calibration.identify` at ``calibration/fitted.toml``
+    on the SMM's seeds of ``settings`` and judges them with ``calibration/posterior.parquet``;
+    writes ``identify_slices.csv``, ``identifiability.csv`` and ``identifiability.md`` to
+    ``out_dir`` (all or nothing; resumable like :func:`calibrate`).
+
+    Returns:
+        The identifiability table.
+    """
+    space, targets = load_space(), load_targets()
+    if cases:
+        targets = targets.for_cases(cases)
+    points = settings.identify_points or Settings().identify_points
+    with atomic_folder(out_dir, "calibration") as tmp:
+        journal = Journal(journal_folder(out_dir), {"code": code_fingerprint()}) if resumable else Journal()
+        seeds = replication_seeds(settings.seed, settings.replications)
+        slices = distance_slices(load_fitted(), space, targets, seeds, jobs, points, journal)
+        slices.to_csv(tmp / "identify_slices.csv", index=False)
+        posterior = pd.read_parquet(shipped_posterior_path())
+        identified = identifiability(slices, space, targets, posterior)
+        identified.to_csv(tmp / "identifiability.csv", index=False)
+        lines = [
+            "# Identifiability at the shipped fit",
+            "",
+            "`raaderum calibrate --identify` at `calibration/fitted.toml`, cases "
+            f"{', '.join(targets.cases)}, {points} points per parameter on {settings.replications} "
+            f"seeds (root seed {settings.seed}), "
+            "judged with the shipped posterior sample (`calibration/posterior.parquet`).",
+            "",
+            *identifiability_text(identified),
+        ]
+        (tmp / "identifiability.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        if progress:
+            progress(f"distance slices: {len(slices)} points on {settings.replications} seeds")
+    journal.discard()
+    return identified
 
 
 def _write_fitted(
@@ -310,6 +384,7 @@ def _report_text(
     settings: Settings,
     refinements: Sequence[Refinement] = (),
     checks: pd.DataFrame | None = None,
+    identified: pd.DataFrame | None = None,
 ) -> str:
     out = [
         "# Calibration fit report",
@@ -389,6 +464,8 @@ def _report_text(
             f"- **{r.target}**: {c.note or 'no note'}"
             for r, c in zip(checks.itertuples(), targets.checks, strict=True)
         ]
+    if identified is not None:
+        out += ["", *identifiability_text(identified)]
     out += ["", "## Figures the model does not produce", ""]
     out += [f"- {n.figure}: {n.reason}" for n in targets.not_modelled]
     out += ["", "Plots: " + ", ".join(f"`fit_{c}.png`" for c in targets.cases), ""]

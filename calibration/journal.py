@@ -44,6 +44,9 @@ SIMULATIONS = "simulations.jsonl"
 MODEL_PACKAGES = ("sim", "agents", "calibration", "experiments")
 
 
+_MISSING = object()
+
+
 class JournalMismatchError(OutputFolderError):
     """The journal beside the output was written by another calibration (other code or data)."""
 
@@ -202,16 +205,18 @@ class Journal:
         """``[fn(*call) for call in calls]``, reading each call whose key is journaled.
 
         The others run (through ``parallel`` when given, which must return results in order as a
-        generator) and each is appended to the journal as it comes back.
+        generator), each key once however often it is asked for, and each is appended to the
+        journal as it comes back.
         """
-        out: list[Any] = [None] * len(calls)
-        todo = []
+        out: list[Any] = [_MISSING] * len(calls)
+        first: dict[str, int] = {}  # a key not yet known -> the first call that asks for it
         for i, key in enumerate(keys):
             if key in self._results:
                 out[i] = self._results[key]
                 self.resumed += key in self._on_disk
             else:
-                todo.append(i)
+                first.setdefault(key, i)
+        todo = list(first.values())
         if not todo:
             return out
         if parallel is None:
@@ -227,6 +232,9 @@ class Journal:
                     sink.flush()  # in the kernel's hands: a killed process loses nothing written
             if sink is not None:
                 os.fsync(sink.fileno())
+        for i, key in enumerate(keys):
+            if out[i] is _MISSING:  # asked for again in the same call
+                out[i] = self._results[key]
         return out
 
     def discard(self) -> None:

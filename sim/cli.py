@@ -134,6 +134,12 @@ def _parser() -> argparse.ArgumentParser:
         "--out", type=Path, metavar="DIR", help="output folder (default: ./raaderum-out/calibration/)"
     )
     cal.add_argument(
+        "--identify",
+        action="store_true",
+        help="only report which parameters the targets pin down, at the shipped fit and posterior "
+        "(distance slices; no fit)",
+    )
+    cal.add_argument(
         "--restart",
         action="store_true",
         help="discard the journal of an unfinished calibration to the same folder and start afresh",
@@ -284,6 +290,10 @@ def _dashboard(args: argparse.Namespace) -> int:
         resolve_scenario(scenario)  # a bad scenario gets its one line here, not in the browser
         if args.seed is not None and args.seed < 0:
             raise ScenarioError("--seed", f"must be >= 0, got {args.seed}")
+        if args.identify and (args.budget is not None or args.loo or args.no_posterior):
+            raise ScenarioError(
+                "--identify", "runs at the shipped fit: --budget, --loo and --no-posterior do not apply"
+            )
         if not 1 <= args.port <= 65535:
             raise ScenarioError("--port", f"must be in 1-65535, got {args.port}")
         if importlib.util.find_spec("solara") is None:
@@ -437,7 +447,7 @@ def _report(args: argparse.Namespace) -> int:
 def _calibrate(args: argparse.Namespace) -> int:
     import optuna
 
-    from ..calibration.calibrate import Settings, calibrate
+    from ..calibration.calibrate import Settings, calibrate, identify_shipped
     from ..calibration.journal import discard_journal, journal_folder
     from ..calibration.space import load_space
     from ..calibration.targets import load_targets
@@ -449,6 +459,10 @@ def _calibrate(args: argparse.Namespace) -> int:
             raise ScenarioError("--budget", f"must be >= 4 trials, got {args.budget}")
         if args.seed is not None and args.seed < 0:
             raise ScenarioError("--seed", f"must be >= 0, got {args.seed}")
+        if args.identify and (args.budget is not None or args.loo or args.no_posterior):
+            raise ScenarioError(
+                "--identify", "runs at the shipped fit: --budget, --loo and --no-posterior do not apply"
+            )
         for case in args.cases or []:
             if case not in CASE_NAMES:
                 raise ScenarioError("--cases", f"unknown case {case!r}; valid: {', '.join(CASE_NAMES)}")
@@ -466,6 +480,18 @@ def _calibrate(args: argparse.Namespace) -> int:
     try:
         if args.restart:
             discard_journal(out)
+        if args.identify:
+            identified = identify_shipped(
+                out,
+                cases=args.cases,
+                settings=settings,
+                jobs=args.jobs,
+                progress=None if args.verbose else print,
+            )
+            counts = identified["verdict"].value_counts()
+            print("Identifiability: " + ", ".join(f"{n} {v}" for v, n in counts.items()))
+            print(f"Files written to {out}/: identifiability.md, identifiability.csv, identify_slices.csv")
+            return 0
         summary = calibrate(
             out,
             cases=args.cases,

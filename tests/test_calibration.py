@@ -465,6 +465,8 @@ def test_smm_is_reproducible_and_independent_of_jobs():
         (["--budget", "2"], "--budget"),
         (["--jobs", "0"], "--jobs"),
         (["--seed", "-1"], "--seed"),
+        (["--identify", "--loo"], "--identify"),
+        (["--identify", "--budget", "8"], "--identify"),
     ],
 )
 def test_calibrate_bad_arguments_one_line_exit_2(tmp_path, capsys, args, words):

@@ -35,12 +35,15 @@ SMALL = Settings(
     abc_max_simulations=16,
     posterior_draws=10,
     report_replications=1,
+    identify_points=2,
 )
 CASE = ["skanderborg"]
 COMPARED = [
     "fitted.toml",
     "smm_trials.csv",
+    "identify_slices.csv",
     "abc_particles.csv",
+    "identifiability.csv",
     "fit_targets.csv",
     "fit_report.md",
 ]
@@ -70,6 +73,12 @@ def test_a_journal_reads_back_what_it_recorded_and_runs_only_the_rest(tmp_path):
     assert f.calls == 2 and again.resumed == 3  # only the two it had not run
     assert [r["square"] for r in out] == [x * x for (x,) in calls]
     assert math.isnan(out[0]["nan"]) and out[0]["inf"] == math.inf
+
+
+def test_a_simulation_asked_for_twice_runs_once():
+    f = Counting()
+    out = Journal().map(f, [(2.0,), (3.0,), (2.0,)], ["a", "b", "a"])
+    assert f.calls == 2 and [r["square"] for r in out] == [4.0, 9.0, 4.0]
 
 
 def test_a_line_torn_by_a_kill_is_cut_and_the_journal_goes_on(tmp_path):
@@ -207,3 +216,13 @@ def test_a_calibration_killed_with_sigkill_resumes_to_the_same_outputs(tmp_path)
     assert "Resumed:" in done.stdout
     _same_outputs(out, reference)
     assert not journal_folder(out).exists()
+
+
+def test_the_fit_report_names_what_the_targets_do_not_pin_down(uninterrupted):
+    """The employer willingness acts in ISU's cases only: on Skanderborg's targets its slice is flat."""
+    table = pd.read_csv(uninterrupted / "identifiability.csv").set_index("parameter")
+    assert table.loc["effects.enterprise_willingness", "verdict"] == "not identified"
+    assert table.loc["effects.enterprise_willingness", "slice_rise"] == 0
+    assert (table["verdict"] == "responds").any()  # four ABC particles are no posterior to judge by
+    report = (uninterrupted / "fit_report.md").read_text(encoding="utf-8")
+    assert "## Which parameters the targets pin down" in report
