@@ -21,14 +21,14 @@ import pandas as pd
 from joblib import Parallel, delayed
 
 from ..sim.files import atomic_folder
-from .abc import abc_smc
+from .abc import AbcResult, abc_smc
 from .cases import CASES, CaseRun, run_case
 from .identify import distance_slices, identifiability, identifiability_text
 from .journal import Journal, code_fingerprint, journal_folder
-from .objective import case_seeds, measure_targets, replication_seeds, simulate
+from .objective import abc_distance, case_seeds, measure_targets, replication_seeds
 from .refine import Refinement, refine_case_parameters, refinement_table
 from .report import markdown_table, plot_case, target_table
-from .smm import evaluate, fit_smm, mean_moments
+from .smm import SmmResult, evaluate, fit_smm, mean_moments
 from .space import ParameterSpace, load_space
 from .targets import Targets, distance, load_targets
 
@@ -90,10 +90,54 @@ def load_fitted(path: str | Path | None = None) -> dict[str, float]:
         return dict(tomllib.load(f)["parameters"])
 
 
-def _abc_distance(
-    theta: np.ndarray, seed: np.random.SeedSequence, space: ParameterSpace, targets: Targets
-) -> float:
-    return distance(targets, simulate(space.as_dict(theta), targets, seed, space))
+def smm_stage(
+    space: ParameterSpace,
+    targets: Targets,
+    settings: Settings,
+    seed: int | np.random.SeedSequence,
+    jobs: int,
+    journal: Journal | None = None,
+    progress: Callable[[str], None] | None = None,
+    *,
+    trials: int | None = None,
+    replications: int | None = None,
+) -> SmmResult:
+    """The SMM as every calibration runs it: from the space's start, ``settings``' trials and batch."""
+    return fit_smm(
+        space,
+        targets,
+        trials=settings.trials if trials is None else trials,
+        replications=settings.replications if replications is None else replications,
+        seed=seed,
+        jobs=jobs,
+        batch=settings.batch,
+        start=space.start(),
+        progress=progress,
+        journal=journal,
+    )
+
+
+def abc_stage(
+    space: ParameterSpace,
+    targets: Targets,
+    settings: Settings,
+    seed: int | np.random.SeedSequence,
+    jobs: int,
+    journal: Journal | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> AbcResult:
+    """The ABC-SMC as every calibration runs it, with ``settings``' population and budget."""
+    return abc_smc(
+        partial(abc_distance, space=space, targets=targets),
+        space,
+        population=settings.abc_population,
+        generations=settings.abc_generations,
+        seed=seed,
+        jobs=jobs,
+        max_simulations=settings.abc_max_simulations,
+        progress=progress,
+        journal=journal,
+    )
 
 
 def report_runs(
@@ -136,17 +180,16 @@ def leave_one_out(
     seeds = replication_seeds(settings.seed + 1, settings.report_replications)
     for held in targets.cases:
         others = targets.for_cases([c for c in targets.cases if c != held])
-        fit = fit_smm(
+        fit = smm_stage(
             space,
             others,
+            settings,
+            settings.seed,
+            jobs,
+            journal,
+            progress,
             trials=settings.loo_trials,
             replications=1,
-            seed=settings.seed,
-            jobs=jobs,
-            batch=settings.batch,
-            start=space.start(),
-            progress=progress,
-            journal=journal,
         )
         held_targets = targets.for_cases([held])
         runs = [mean_moments([r]) for r in evaluate([fit.best], held_targets, space, seeds, jobs, journal)[0]]
@@ -203,18 +246,7 @@ def calibrate(
         targets = targets.for_cases(cases)
     with atomic_folder(out_dir, "calibration") as tmp:
         journal = Journal(journal_folder(out_dir), {"code": code_fingerprint()}) if resumable else Journal()
-        fit = fit_smm(
-            space,
-            targets,
-            trials=settings.trials,
-            replications=settings.replications,
-            seed=settings.seed,
-            jobs=jobs,
-            batch=settings.batch,
-            start=space.start(),
-            progress=progress,
-            journal=journal,
-        )
+        fit = smm_stage(space, targets, settings, settings.seed, jobs, journal, progress)
         fit.trials.to_csv(tmp / "smm_trials.csv", index=False)
         best, refinements = refine_case_parameters(
             fit.best,
@@ -243,17 +275,7 @@ def calibrate(
         abc_summary = None
         particles, weights = None, None
         if posterior:
-            result = abc_smc(
-                partial(_abc_distance, space=space, targets=targets),
-                space,
-                population=settings.abc_population,
-                generations=settings.abc_generations,
-                seed=settings.seed,
-                jobs=jobs,
-                max_simulations=settings.abc_max_simulations,
-                progress=progress,
-                journal=journal,
-            )
+            result = abc_stage(space, targets, settings, settings.seed, jobs, journal, progress)
             result.table().to_csv(tmp / "abc_particles.csv", index=False)
             result.posterior_sample(settings.posterior_draws, settings.seed).to_parquet(
                 tmp / "posterior.parquet", index=False

@@ -8,7 +8,7 @@ from ..sim.streams import fresh_seed_sequence
 from .cases import CASES, CaseRun, run_case
 from .measures import measure
 from .space import ParameterSpace
-from .targets import Targets
+from .targets import Targets, distance
 
 
 def simulate(
@@ -27,6 +27,13 @@ def simulate(
     for name in targets.cases:
         out.update(measure_targets(run_case(CASES[name], values, children[name], space), targets))
     return out
+
+
+def abc_distance(
+    theta: np.ndarray, seed: np.random.SeedSequence, space: ParameterSpace, targets: Targets
+) -> float:
+    """The distance of one replication at a parameter row of ``space`` (the ABC's distance)."""
+    return distance(targets, simulate(space.as_dict(theta), targets, seed, space))
 
 
 def measure_targets(case_run: CaseRun, targets: Targets) -> dict[str, float]:

@@ -140,6 +140,13 @@ def _parser() -> argparse.ArgumentParser:
         "(distance slices; no fit)",
     )
     cal.add_argument(
+        "--recovery",
+        type=int,
+        metavar="N",
+        help="parameter recovery instead of a fit: draw N parameter sets from the prior, simulate "
+        "the targets at each and calibrate against them (error and posterior coverage per parameter)",
+    )
+    cal.add_argument(
         "--restart",
         action="store_true",
         help="discard the journal of an unfinished calibration to the same folder and start afresh",
@@ -290,6 +297,10 @@ def _dashboard(args: argparse.Namespace) -> int:
         resolve_scenario(scenario)  # a bad scenario gets its one line here, not in the browser
         if args.seed is not None and args.seed < 0:
             raise ScenarioError("--seed", f"must be >= 0, got {args.seed}")
+        if args.recovery is not None and (args.recovery < 1 or args.identify or args.loo):
+            raise ScenarioError(
+                "--recovery", f"must be >= 1 truths, without --identify or --loo; got {args.recovery}"
+            )
         if args.identify and (args.budget is not None or args.loo or args.no_posterior):
             raise ScenarioError(
                 "--identify", "runs at the shipped fit: --budget, --loo and --no-posterior do not apply"
@@ -449,6 +460,7 @@ def _calibrate(args: argparse.Namespace) -> int:
 
     from ..calibration.calibrate import Settings, calibrate, identify_shipped
     from ..calibration.journal import discard_journal, journal_folder
+    from ..calibration.recovery import recovery_study
     from ..calibration.space import load_space
     from ..calibration.targets import load_targets
 
@@ -459,6 +471,10 @@ def _calibrate(args: argparse.Namespace) -> int:
             raise ScenarioError("--budget", f"must be >= 4 trials, got {args.budget}")
         if args.seed is not None and args.seed < 0:
             raise ScenarioError("--seed", f"must be >= 0, got {args.seed}")
+        if args.recovery is not None and (args.recovery < 1 or args.identify or args.loo):
+            raise ScenarioError(
+                "--recovery", f"must be >= 1 truths, without --identify or --loo; got {args.recovery}"
+            )
         if args.identify and (args.budget is not None or args.loo or args.no_posterior):
             raise ScenarioError(
                 "--identify", "runs at the shipped fit: --budget, --loo and --no-posterior do not apply"
@@ -480,6 +496,23 @@ def _calibrate(args: argparse.Namespace) -> int:
     try:
         if args.restart:
             discard_journal(out)
+        if args.recovery is not None:
+            summary_table = recovery_study(
+                out,
+                truths=args.recovery,
+                cases=args.cases,
+                settings=settings,
+                posterior=not args.no_posterior,
+                jobs=args.jobs,
+                progress=None if args.verbose else print,
+            )
+            error = summary_table["mean_abs_error_unit"].mean()
+            print(
+                f"Recovery: mean absolute error {error:.3f} of the prior range over {args.recovery} truths."
+            )
+            files = "recovery_report.md, recovery.csv, recovery_summary.csv, recovery.png"
+            print(f"Files written to {out}/: {files}")
+            return 0
         if args.identify:
             identified = identify_shipped(
                 out,
