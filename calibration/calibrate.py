@@ -68,7 +68,7 @@ class Settings:
     identify_points: int = 5
 
     def with_budget(self, budget: int) -> "Settings":
-        """Settings scaled to ``budget`` SMM trials (ABC and leave-one-out in proportion)."""
+        """Settings scaled to ``budget`` SMM trials (ABC, leave-one-out and slices in proportion)."""
         f = budget / self.trials
         return replace(
             self,
@@ -76,6 +76,7 @@ class Settings:
             abc_population=max(8, round(self.abc_population * f)),
             abc_max_simulations=max(16, round(self.abc_max_simulations * f)),
             loo_trials=max(4, round(self.loo_trials * f)),
+            identify_points=max(2, round(self.identify_points * f)) if self.identify_points else 0,
         )
 
 

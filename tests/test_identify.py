@@ -124,3 +124,12 @@ def test_identify_at_the_shipped_fit_from_the_command_line(tmp_path, capsys):
     slices = pd.read_csv(out / "identify_slices.csv")
     assert len(slices) == 6 * len(load_space())  # the fitted value and five points over the bounds
     assert "below 50" in (out / "identifiability.md").read_text(encoding="utf-8")
+
+
+def test_the_slices_scale_with_the_budget_but_keep_both_bounds():
+    from raaderum.calibration.calibrate import Settings
+
+    assert Settings().identify_points == 5
+    assert Settings().with_budget(4).identify_points == 2  # the bounds
+    assert Settings().with_budget(640).identify_points == 20
+    assert Settings(identify_points=0).with_budget(4).identify_points == 0  # off stays off

@@ -54,7 +54,7 @@ def test_without_the_case_s_targets_nothing_is_refitted():
 @pytest.mark.slow
 def test_calibrate_refits_aabenraa_s_inflow_after_the_smm_and_reports_it(tmp_path):
     out = tmp_path / "cal"
-    settings = Settings(trials=4, batch=4, report_replications=2)
+    settings = Settings(trials=4, batch=4, report_replications=2, identify_points=0)
     summary = calibrate(out, cases=["aabenraa"], settings=settings, posterior=False)
     table = pd.read_csv(out / "refine_trials.csv")
     assert set(table["parameter"]) == {"inflow.activity_ready"} and len(table) == 1 + 9 + 9
