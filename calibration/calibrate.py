@@ -227,8 +227,8 @@ def calibrate(
 
     Writes ``fitted.toml``, ``posterior.parquet`` (columns = parameter paths, usable as an
     experiment's ``[[uncertain]] posterior``), ``smm_trials.csv``, ``refine_trials.csv``,
-    ``abc_particles.csv``, ``identifiability.csv``, ``fit_targets.csv``, ``fit_report.md``, one
-    ``fit_<case>.png`` per case
+    ``abc_particles.csv``, ``identify_slices.csv``, ``identifiability.csv``, ``fit_targets.csv``,
+    ``fit_report.md``, one ``fit_<case>.png`` per case
     and, with ``loo``,
     ``loo_targets.csv`` and ``loo_report.md``.
 
