@@ -297,14 +297,6 @@ def _dashboard(args: argparse.Namespace) -> int:
         resolve_scenario(scenario)  # a bad scenario gets its one line here, not in the browser
         if args.seed is not None and args.seed < 0:
             raise ScenarioError("--seed", f"must be >= 0, got {args.seed}")
-        if args.recovery is not None and (args.recovery < 1 or args.identify or args.loo):
-            raise ScenarioError(
-                "--recovery", f"must be >= 1 truths, without --identify or --loo; got {args.recovery}"
-            )
-        if args.identify and (args.budget is not None or args.loo or args.no_posterior):
-            raise ScenarioError(
-                "--identify", "runs at the shipped fit: --budget, --loo and --no-posterior do not apply"
-            )
         if not 1 <= args.port <= 65535:
             raise ScenarioError("--port", f"must be in 1-65535, got {args.port}")
         if importlib.util.find_spec("solara") is None:
