@@ -502,8 +502,8 @@ def _calibrate(args: argparse.Namespace) -> int:
             print(
                 f"Recovery: mean absolute error {error:.3f} of the prior range over {args.recovery} truths."
             )
-            files = "recovery_report.md, recovery.csv, recovery_summary.csv, recovery.png"
-            print(f"Files written to {out}/: {files}")
+            written = "recovery_report.md, recovery.csv, recovery_summary.csv, recovery.png"
+            print(f"Files written to {out}/: {written}")
             return 0
         if args.identify:
             identified = identify_shipped(
