@@ -260,13 +260,12 @@ def calibrate(
         )
         refinement_table(refinements).to_csv(tmp / "refine_trials.csv", index=False)
         best_distance = fit.best_distance
+        smm_seeds = replication_seeds(settings.seed, settings.replications)
         if best != fit.best:  # the SMM's distance, on its own seeds, at the refined values
-            smm_seeds = replication_seeds(settings.seed, settings.replications)
             runs = evaluate([best], targets, space, smm_seeds, jobs, journal)[0]
             best_distance = distance(targets, mean_moments(runs))
         slices = None
         if settings.identify_points:
-            smm_seeds = replication_seeds(settings.seed, settings.replications)
             slices = distance_slices(best, space, targets, smm_seeds, jobs, settings.identify_points, journal)
             slices.to_csv(tmp / "identify_slices.csv", index=False)
             msg = f"distance slices: {len(slices)} points on {settings.replications} seeds"

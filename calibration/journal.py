@@ -238,23 +238,26 @@ class Journal:
         return out
 
     def discard(self) -> None:
-        """Delete the journal folder (its own two files, then the folder if that empties it)."""
-        if self.folder is None or not self.folder.exists():
-            return
-        for name in (SIMULATIONS, MANIFEST):
-            (self.folder / name).unlink(missing_ok=True)
-        try:
-            self.folder.rmdir()
-        except OSError:
+        """Delete the journal folder (its own files, then the folder if that empties it)."""
+        if self.folder is not None and not _remove_own_files(self.folder):
             log.warning("left %s in place: it holds files the journal did not write", self.folder)
+
+
+def _remove_own_files(folder: Path) -> bool:
+    """Delete the files a journal writes in ``folder``, then ``folder`` if empty; False if it is not."""
+    if not folder.is_dir():
+        return True
+    for name in (SIMULATIONS, MANIFEST, f".{MANIFEST}.tmp"):
+        (folder / name).unlink(missing_ok=True)
+    try:
+        folder.rmdir()
+    except OSError:
+        return False
+    return True
 
 
 def discard_journal(out_dir: str | Path) -> None:
     """Delete the journal of the calibration written to ``out_dir``, if there is one (``--restart``)."""
     folder = journal_folder(out_dir)
-    if folder.is_dir():
-        for name in (SIMULATIONS, MANIFEST, f".{MANIFEST}.tmp"):
-            (folder / name).unlink(missing_ok=True)
-        if any(folder.iterdir()):
-            raise JournalMismatchError("--restart", f"{folder} holds files the journal did not write")
-        folder.rmdir()
+    if not _remove_own_files(folder):
+        raise JournalMismatchError("--restart", f"{folder} holds files the journal did not write")
